@@ -1,0 +1,53 @@
+import { type Context, GrammyError } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
+import type { ButtonView, Effect } from "../../core/flow/transition.ts";
+import type { Logger } from "../../logger.ts";
+
+/** Inline keyboard rows from rendered buttons. */
+export function toKeyboard(rows: ButtonView[][]): InlineKeyboardButton[][] {
+  return rows.map((row) =>
+    row.map((b): InlineKeyboardButton =>
+      b.url !== undefined ? { text: b.label, url: b.url } : { text: b.label, callback_data: b.data ?? "g|menu" },
+    ),
+  );
+}
+
+/**
+ * Runs the effects of one transition against the Bot API, in order. A failed
+ * delete is logged and ignored (the message may be gone already); a failed
+ * send throws so the session is not saved.
+ */
+export async function runEffects(ctx: Context, effects: Effect[], log: Logger): Promise<void> {
+  const chatId = ctx.chat?.id;
+  let toast: string | undefined;
+  for (const effect of effects) {
+    switch (effect.type) {
+      case "reply":
+        if (chatId === undefined) break;
+        await ctx.api.sendMessage(chatId, effect.text, {
+          link_preview_options: { is_disabled: true },
+          ...(effect.buttons !== undefined ? { reply_markup: { inline_keyboard: toKeyboard(effect.buttons) } } : {}),
+        });
+        break;
+      case "delete-incoming": {
+        const messageId = ctx.message?.message_id;
+        if (chatId === undefined || messageId === undefined) break;
+        await ctx.api.deleteMessage(chatId, messageId).catch((err: unknown) => {
+          log.warn({ err: err instanceof GrammyError ? err.description : String(err) }, "could not delete message");
+        });
+        break;
+      }
+      case "toast":
+        toast = effect.text;
+        break;
+      case "track":
+        log.info({ event: effect.event, flow: effect.flow, state: effect.state, detail: effect.detail }, "flow");
+        break;
+    }
+  }
+  if (ctx.callbackQuery !== undefined) {
+    await ctx.answerCallbackQuery(toast !== undefined ? { text: toast } : undefined).catch((err: unknown) => {
+      log.warn({ err: String(err) }, "could not answer callback query");
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import type { Context } from "grammy";
+import { textToEvent } from "../../app/commands.ts";
+import type { Event } from "../../core/flow/transition.ts";
+
+const MEDIA_KINDS = [
+  "sticker",
+  "photo",
+  "document",
+  "voice",
+  "video",
+  "video_note",
+  "audio",
+  "animation",
+  "contact",
+  "location",
+  "venue",
+  "poll",
+  "dice",
+  "game",
+  "story",
+] as const;
+
+/**
+ * grammY context of a private chat → core event, or undefined when the update
+ * is deliberately ignored (edited messages, service messages, other bots' commands).
+ */
+export function toEvent(ctx: Context): Event | undefined {
+  const data = ctx.callbackQuery?.data;
+  if (data !== undefined) return { type: "button", data };
+  const msg = ctx.message;
+  if (msg === undefined) return undefined;
+  if (msg.text !== undefined) return textToEvent(msg.text, ctx.me?.username);
+  for (const kind of MEDIA_KINDS) {
+    if (msg[kind] !== undefined) return { type: "unsupported", kind };
+  }
+  return undefined;
+}

@@ -1,0 +1,34 @@
+import { COMMANDS, type CommandName, type Event } from "../core/flow/transition.ts";
+
+/** The bot's commands with their menu descriptions (Telegram setMyCommands). */
+export const COMMAND_MENU: { command: string; description: string }[] = [
+  { command: "start", description: "Mulai / menu utama" },
+  { command: "menu", description: "Kembali ke menu utama" },
+  { command: "batal", description: "Batalkan langkah yang sedang berjalan" },
+  { command: "bantuan", description: "Bantuan untuk langkah ini" },
+  { command: "petugas", description: "Hubungi petugas kepegawaian" },
+  { command: "privasi", description: "Data apa yang disimpan Pandu" },
+  { command: "hapusdata", description: "Hapus data Anda dari Pandu" },
+];
+
+const COMMAND_TEXT = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/;
+
+/**
+ * Turns a message text into an event: known commands become command events,
+ * everything else (unknown commands too) is text. A command addressed to
+ * another bot ("/menu@OtherBot") returns undefined.
+ */
+export function textToEvent(text: string, botUsername?: string): Event | undefined {
+  const m = COMMAND_TEXT.exec(text.trim());
+  if (m === null) return { type: "text", text };
+  const [, rawName = "", target, payload] = m;
+  if (target !== undefined && botUsername !== undefined && target.toLowerCase() !== botUsername.toLowerCase()) {
+    return undefined;
+  }
+  const name = rawName.toLowerCase();
+  if (name === "start") return payload ? { type: "start", payload: payload.trim().slice(0, 64) } : { type: "start" };
+  if (name === "help") return { type: "command", name: "bantuan" };
+  if (name === "cancel") return { type: "command", name: "batal" };
+  if ((COMMANDS as readonly string[]).includes(name)) return { type: "command", name: name as CommandName };
+  return { type: "text", text };
+}

@@ -1,0 +1,24 @@
+import { MSG } from "../core/flow/messages.ts";
+import { type Event, type Transition, transition, type World } from "../core/flow/transition.ts";
+import { parseSession } from "../core/session.ts";
+
+export interface Decision extends Transition {
+  /** Stored data was present but unreadable (foreign or corrupt): started afresh. */
+  recoveredFrom?: string;
+}
+
+/**
+ * Parses what the store returned (anything), runs the pure transition, and
+ * apologises when the stored data could not be used. Pure.
+ */
+export function decide(world: World, stored: unknown, event: Event, now: number): Decision {
+  if (stored === undefined || stored === null) return transition(world, undefined, event, now);
+  const parsed = parseSession(stored);
+  if (parsed.ok) return transition(world, parsed.session, event, now);
+  const fresh = transition(world, undefined, event.type === "text" || event.type === "button" ? { type: "start" } : event, now);
+  return {
+    session: fresh.session,
+    effects: [{ type: "reply", text: MSG.recovered }, ...fresh.effects],
+    recoveredFrom: parsed.reason,
+  };
+}

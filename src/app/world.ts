@@ -1,0 +1,27 @@
+import { loadFlows } from "../adapters/files/load-flows.ts";
+import type { World } from "../core/flow/transition.ts";
+import { loadDirectory } from "../directory/load.ts";
+import { FlowLoadError } from "../adapters/files/load-flows.ts";
+import { loadFaq } from "../faq/load.ts";
+import { createFaqIndex, FAQ_CONFIDENT } from "../faq/search.ts";
+
+export interface WorldOptions {
+  flowsDir?: string;
+}
+
+/**
+ * Loads and checks everything the engine reads: flows, password policies, the
+ * instansi directory and the FAQ. Throws with every problem listed.
+ */
+export async function loadWorld(options: WorldOptions = {}): Promise<World> {
+  const dir = options.flowsDir ?? "flows";
+  const [flows, directory, faq] = await Promise.all([
+    loadFlows(dir),
+    loadDirectory({ dataFile: `${dir}/data/instansi.yaml` }),
+    loadFaq(`${dir}/faq`),
+  ]);
+  if (faq.problems.length > 0) {
+    throw new FlowLoadError(faq.problems.map((message) => ({ file: `${dir}/faq`, message })));
+  }
+  return { flows, directory, faq: createFaqIndex(faq.entries), faqConfident: FAQ_CONFIDENT };
+}

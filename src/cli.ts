@@ -1,0 +1,133 @@
+/**
+ * `npm run pandu -- <command>`:
+ *   nip <NIP> [--json]          validate and explain one NIP / NI PPPK
+ *   faq "<question>" [--json]   top FAQ hits
+ *   flows check [--dir flows]   lint every flow, FAQ link and data file
+ *   flows graph                 Mermaid diagrams of the flows
+ *   flows schema [--write]      JSON Schema of flow files (flows/flow.schema.json)
+ */
+import { writeFile } from "node:fs/promises";
+import { checkFlowDir } from "./adapters/files/load-flows.ts";
+import { type FlowProblem, formatProblems } from "./core/flow/compile.ts";
+import { flowsToMermaid } from "./core/flow/graph.ts";
+import { Flow } from "./core/flow/schema.ts";
+import { describeNip, parseNip } from "./core/validate/nip.ts";
+import { z } from "zod";
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const positional = args.filter((a) => !a.startsWith("--"));
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const print = (value: unknown) => process.stdout.write(`${typeof value === "string" ? value : JSON.stringify(value, null, 2)}\n`);
+
+async function main(): Promise<number> {
+  const [command, sub] = positional;
+  switch (command) {
+    case "nip":
+      return nip(positional.slice(1).join(" "));
+    case "faq":
+      return faq(positional.slice(1).join(" "));
+    case "flows":
+      if (sub === "check") return flowsCheck(option("dir") ?? "flows");
+      if (sub === "graph") return flowsGraph(option("dir") ?? "flows");
+      if (sub === "schema") return flowsSchema(args.includes("--write"));
+      break;
+  }
+  process.stderr.write(
+    'Pemakaian: npm run pandu -- nip <NIP> [--json] | faq "<pertanyaan>" [--json] | flows check|graph|schema\n',
+  );
+  return 2;
+}
+
+function today() {
+  const d = new Date(Date.now() + 7 * 3_600_000);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+function nip(input: string): number {
+  const result = parseNip(input, today());
+  if (json) {
+    print({
+      valid: result.valid,
+      kind: result.kind,
+      nip: result.nip,
+      formatted: result.formatted,
+      ...(result.fields ?? {}),
+      errors: result.errors,
+      warnings: result.warnings,
+      description: result.valid ? describeNip(result) : null,
+    });
+  } else if (result.valid) {
+    print(`✓ ${result.formatted}\n${describeNip(result)}${result.warnings.map((w) => `\n⚠️ ${w.message}`).join("")}`);
+  } else {
+    print(`✗ NIP tidak sah\n${result.errors.map((e) => `• ${e.message}`).join("\n")}`);
+  }
+  return result.valid ? 0 : 1;
+}
+
+async function faq(question: string): Promise<number> {
+  const { loadFaq } = await import("./faq/load.ts");
+  const { createFaqIndex } = await import("./faq/search.ts");
+  const { entries, problems } = await loadFaq("flows/faq");
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join("\n")}\n`);
+    return 1;
+  }
+  const hits = createFaqIndex(entries).search(question, 3);
+  if (json) print(hits.map(({ id, title, answer, score }) => ({ id, title, answer, score })));
+  else if (hits.length === 0) print("Tidak ada jawaban yang cocok.");
+  else print(hits.map((h) => `[${h.score.toFixed(2)}] ${h.id}: ${h.title}`).join("\n"));
+  return 0;
+}
+
+async function flowsCheck(dir: string): Promise<number> {
+  const { loadFaq } = await import("./faq/load.ts");
+  const { loadDirectory } = await import("./directory/load.ts");
+  const { flows, problems } = await checkFlowDir(dir);
+  const all: FlowProblem[] = [...problems];
+  const faqResult = await loadFaq(`${dir}/faq`).catch((err: Error) => ({ entries: [], problems: [err.message] }));
+  for (const message of faqResult.problems) all.push({ file: `${dir}/faq`, message });
+  if (flows !== undefined) {
+    for (const entry of faqResult.entries) {
+      if (entry.flow !== undefined && !flows.states.has(entry.flow)) {
+        all.push({ file: `${dir}/faq`, message: `entri '${entry.id}': flow '${entry.flow}' tidak ada` });
+      }
+    }
+  }
+  await loadDirectory({ dataFile: `${dir}/data/instansi.yaml` }).catch((err: Error) =>
+    all.push({ file: `${dir}/data/instansi.yaml`, message: err.message }),
+  );
+  if (all.length > 0) {
+    process.stderr.write(`${formatProblems(all)}\n\n${all.length} masalah ditemukan.\n`);
+    return 1;
+  }
+  const stateCount = flows === undefined ? 0 : flows.states.size;
+  print(`✓ ${flows?.flows.size ?? 0} flow, ${stateCount} state, ${faqResult.entries.length} entri FAQ: tidak ada masalah.`);
+  return 0;
+}
+
+async function flowsGraph(dir: string): Promise<number> {
+  const { flows, problems } = await checkFlowDir(dir);
+  if (flows === undefined) {
+    process.stderr.write(`${formatProblems(problems)}\n`);
+    return 1;
+  }
+  print(flowsToMermaid(flows));
+  return 0;
+}
+
+export function flowJsonSchema(): unknown {
+  return z.toJSONSchema(Flow, { io: "input", unrepresentable: "any" });
+}
+
+async function flowsSchema(write: boolean): Promise<number> {
+  const text = `${JSON.stringify(flowJsonSchema(), null, 2)}\n`;
+  if (write) await writeFile("flows/flow.schema.json", text);
+  else process.stdout.write(text);
+  return 0;
+}
+
+process.exitCode = await main();

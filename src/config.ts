@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+const Level = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+
+/** Every environment variable Pandu reads, parsed once in main.ts. */
+export const Config = z.object({
+  BOT_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "bukan token bot Telegram (bentuk: 123456:ABC…)")
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: optionalUrl,
+  REDIS_URL: optionalString,
+  HR_CHAT_ID: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number().int().optional(),
+  ),
+  ADMIN_IDS: z.preprocess(
+    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v ?? []),
+    z.array(z.coerce.number().int().positive()),
+  ),
+  WEBHOOK_URL: optionalUrl,
+  WEBHOOK_SECRET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "hanya A-Z, a-z, 0-9, _ dan -, maksimal 256 karakter")
+      .optional(),
+  ),
+  PORT: z.preprocess((v) => (v === "" || v === undefined ? "8080" : v), z.coerce.number().int().min(1).max(65535)),
+  LOG_LEVEL: z.preprocess((v) => (v === "" || v === undefined ? "info" : v), Level),
+  FLOWS_DIR: z.preprocess((v) => (v === "" || v === undefined ? "flows" : v), z.string()),
+});
+export type Config = z.infer<typeof Config>;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Parses the environment; a bad value throws a ConfigError naming every offending variable. Pure. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = Config.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `• ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Konfigurasi tidak sah:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

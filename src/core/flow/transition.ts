@@ -1,0 +1,513 @@
+import { HISTORY_MAX, newSession, type Session } from "../session.ts";
+import { parseEmail } from "../validate/email.ts";
+import { describeNip, formatNip, parseNip } from "../validate/nip.ts";
+import { checkPassword, describePolicy, formatPasswordCheck } from "../validate/password.ts";
+import { looksLikeSecret } from "../validate/secret.ts";
+import type { DirectoryLookup, FaqLookup } from "../world.ts";
+import {
+  type CompiledBranch,
+  type CompiledFlows,
+  type CompiledState,
+  HUMAN_KEY,
+  type Guard,
+  MENU_KEY,
+  PRIVACY_KEY,
+} from "./compile.ts";
+import { MSG } from "./messages.ts";
+import type { Intent, Text } from "./schema.ts";
+
+export const COMMANDS = ["menu", "batal", "bantuan", "privasi", "petugas", "hapusdata"] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** What happened in the chat, already stripped of transport details. */
+export type Event =
+  | { type: "start"; payload?: string }
+  | { type: "command"; name: CommandName }
+  | { type: "text"; text: string }
+  | { type: "button"; data: string }
+  | { type: "unsupported"; kind: string };
+
+export interface ButtonView {
+  label: string;
+  /** Callback data (≤ 64 bytes); absent for URL buttons. */
+  data?: string;
+  url?: string;
+}
+
+export type TrackEvent = "enter" | "complete" | "invalid" | "stale" | "recovered" | "secret" | "intent" | "faq";
+
+export type Effect =
+  | { type: "reply"; text: string; buttons?: ButtonView[][] }
+  /** Delete the message that caused this event (password candidates, secrets). */
+  | { type: "delete-incoming" }
+  /** A short notice on a button press (Telegram: answerCallbackQuery text). */
+  | { type: "toast"; text: string }
+  | { type: "track"; event: TrackEvent; flow: string; state: string; detail?: string };
+
+/** The engine's read-only world: compiled flows plus pure look-ups. */
+export interface World {
+  flows: CompiledFlows;
+  directory?: DirectoryLookup;
+  faq?: FaqLookup;
+  /** FAQ score at or above which an answer is given without asking (0..1). */
+  faqConfident?: number;
+}
+
+export interface Transition {
+  session: Session;
+  effects: Effect[];
+}
+
+const TEXT_MAX = 1000;
+const INSTANSI_CHOICES = 5;
+
+const INTENT_WORDS: Record<string, Intent> = {
+  menu: "menu",
+  "menu utama": "menu",
+  kembali: "back",
+  back: "back",
+  batal: "cancel",
+  batalkan: "cancel",
+  cancel: "cancel",
+  bantuan: "help",
+  help: "help",
+  tolong: "help",
+  petugas: "human",
+  operator: "human",
+  admin: "human",
+  "tanya petugas": "human",
+  "hubungi petugas": "human",
+  "bicara dengan petugas": "human",
+  "bicara dengan orang": "human",
+};
+
+/**
+ * The whole conversation logic: given the session (undefined for a new chat)
+ * and one event, returns the next session and the effects to run.
+ * Pure: executes no effect, reads no clock (`now` is ms since epoch).
+ */
+export function transition(world: World, stored: Session | undefined, event: Event, now: number): Transition {
+  const [menuFlow = "menu", menuState = "mulai"] = MENU_KEY.split("/");
+  const run = new Run(world, stored ?? newSession(menuFlow, menuState, now), now);
+  if (stored === undefined && event.type !== "start" && event.type !== "command") {
+    // A first message that is not /start: answer it if it is a known question, then show the menu.
+    if (event.type === "text") run.answerQuestion(event.text.slice(0, TEXT_MAX));
+    run.enter(MENU_KEY, false);
+    return run.result();
+  }
+  if (!world.flows.states.has(run.key)) {
+    run.recover();
+    if (event.type !== "start" && event.type !== "command") return run.result();
+  }
+  run.handle(event);
+  return run.result();
+}
+
+/** Mutable scratch space of one transition; never escapes `transition`. */
+class Run {
+  private readonly effects: Effect[] = [];
+  private session: Session;
+
+  constructor(
+    private readonly world: World,
+    session: Session,
+    private readonly now: number,
+  ) {
+    this.session = { ...session, at: now };
+  }
+
+  get key(): string {
+    return `${this.session.flow}/${this.session.state}`;
+  }
+
+  private get state(): CompiledState {
+    return this.world.flows.states.get(this.key)!;
+  }
+
+  result(): Transition {
+    return { session: this.session, effects: this.effects };
+  }
+
+  handle(event: Event): void {
+    switch (event.type) {
+      case "start":
+        this.session = { ...this.session, history: [] };
+        this.enter(MENU_KEY, false);
+        return;
+      case "command":
+        this.command(event.name);
+        return;
+      case "button":
+        this.button(event.data);
+        return;
+      case "text":
+        this.text(event.text);
+        return;
+      case "unsupported":
+        this.reply(MSG.unsupported);
+        this.prompt();
+        return;
+    }
+  }
+
+  recover(): void {
+    const flow = this.world.flows.flows.get(this.session.flow);
+    const target = flow !== undefined && this.world.flows.states.has(`${flow.id}/${flow.start}`) ? `${flow.id}/${flow.start}` : MENU_KEY;
+    this.track("recovered", this.key);
+    this.reply(MSG.recovered);
+    this.session = { ...this.session, history: [] };
+    this.enter(target, false);
+  }
+
+  private command(name: CommandName): void {
+    switch (name) {
+      case "menu":
+        return this.intent("menu");
+      case "batal":
+        return this.intent("cancel");
+      case "bantuan":
+        return this.intent("help");
+      case "petugas":
+        return this.intent("human");
+      case "privasi":
+        return this.enter(PRIVACY_KEY, true);
+      case "hapusdata":
+        this.session = { ...newSession(this.session.flow, this.session.state, this.now), locale: this.session.locale };
+        this.reply(MSG.erased);
+        return this.enter(MENU_KEY, false);
+    }
+  }
+
+  private intent(intent: Intent): void {
+    this.track("intent", this.key, intent);
+    switch (intent) {
+      case "menu":
+        this.session = { ...this.session, history: [] };
+        return this.enter(MENU_KEY, false);
+      case "back": {
+        const history = [...this.session.history];
+        let previous = history.pop();
+        while (previous !== undefined && !this.world.flows.states.has(previous)) previous = history.pop();
+        this.session = { ...this.session, history };
+        return this.enter(previous ?? MENU_KEY, false);
+      }
+      case "cancel":
+        this.session = { ...newSession(this.session.flow, this.session.state, this.now), locale: this.session.locale };
+        this.reply(MSG.cancelled);
+        return this.enter(MENU_KEY, false);
+      case "help": {
+        const flow = this.world.flows.flows.get(this.session.flow);
+        this.reply(this.render(this.state.help ?? flow?.help ?? MSG.defaultHelp));
+        return this.prompt();
+      }
+      case "human":
+        return this.enter(HUMAN_KEY, true);
+    }
+  }
+
+  private button(data: string): void {
+    const parts = data.split("|");
+    const kind = parts[0];
+    if (kind === "g" && parts.length === 2 && isIntent(parts[1])) return this.intent(parts[1]);
+    if ((kind === "b" && parts.length === 5) || (kind === "i" && parts.length === 4)) {
+      const key = `${parts[1]}/${parts[2]}`;
+      const target = this.world.flows.states.get(key);
+      if (key !== this.key) {
+        this.track("stale", this.key, data);
+        if (target !== undefined && (kind === "i" || target.hash === parts[4])) {
+          return this.toast(MSG.staleButton);
+        }
+        this.toast(MSG.expiredButton);
+        this.reply(MSG.expiredButton);
+        return this.prompt();
+      }
+      if (kind === "i") return this.pickInstansi(parts[3] ?? "");
+      const index = Number(parts[3]);
+      const button = this.state.buttons[index];
+      const hidden = button?.show !== undefined && !this.holds(button.show);
+      if (parts[4] !== this.state.hash || button === undefined || hidden) {
+        this.track("stale", this.key, data);
+        this.toast(MSG.expiredButton);
+        this.reply(MSG.expiredButton);
+        return this.prompt();
+      }
+      if (button.set !== undefined) this.session = { ...this.session, vars: { ...this.session.vars, ...button.set } };
+      if (button.count !== undefined) {
+        const counters = { ...this.session.counters };
+        counters[button.count] = (counters[button.count] ?? 0) + 1;
+        this.session = { ...this.session, counters };
+      }
+      if (button.intent !== undefined) return this.intent(button.intent);
+      if (button.next !== undefined) return this.enter(this.resolve(button.next), true);
+      return this.prompt();
+    }
+    this.track("stale", this.key, "forged");
+    this.toast(MSG.unknownButton);
+  }
+
+  private text(raw: string): void {
+    const text = raw.trim();
+    const input = this.state.input;
+    if (input?.kind === "password") return this.password(text, input.policy ?? "");
+    if (text.length === 0) {
+      this.reply(MSG.empty);
+      return this.prompt();
+    }
+    const folded = foldSimple(text);
+    const intent = INTENT_WORDS[folded];
+    if (intent !== undefined) return this.intent(intent);
+    // In a NIP step, digits are an answer (a short one gets a length error), except a 6-digit OTP.
+    const digitsOnly = input?.kind === "nip" && /^[\d\s.\-]+$/.test(text) && !/^\d{6}$/.test(text);
+    if (!digitsOnly && looksLikeSecret(text)) {
+      this.effects.push({ type: "delete-incoming" });
+      this.track("secret", this.key);
+      this.reply(MSG.secretDeleted);
+      return this.prompt();
+    }
+    if (text.length > TEXT_MAX) {
+      this.reply(MSG.tooLong);
+      return this.prompt();
+    }
+    if (input !== undefined) return this.answer(text);
+
+    const index = this.state.buttons.findIndex(
+      (b) => foldSimple(this.render(b.label)) === folded && (b.show === undefined || this.holds(b.show)),
+    );
+    const button = this.state.buttons[index];
+    if (button !== undefined && button.url === undefined) {
+      return this.button(`b|${this.session.flow}|${this.session.state}|${index}|${this.state.hash}`);
+    }
+    if (this.answerQuestion(text)) return this.prompt();
+    this.reply(this.state.buttons.length > 0 ? MSG.chooseButton : MSG.notUnderstood);
+    this.prompt();
+  }
+
+  /** Answers a free-text question from the FAQ when confident. */
+  answerQuestion(text: string): boolean {
+    const faq = this.world.faq;
+    if (faq === undefined) return false;
+    const [hit] = faq.search(text, 1);
+    if (hit === undefined || hit.score < (this.world.faqConfident ?? 0.5)) return false;
+    this.track("faq", this.key, hit.id);
+    this.reply(`💡 ${hit.title}\n\n${hit.answer}`);
+    return true;
+  }
+
+  private answer(text: string): void {
+    const input = this.state.input!;
+    const save = (value: string, extra: Record<string, string> = {}) => {
+      const vars = { ...this.session.vars, ...extra };
+      if (input.save !== undefined) vars[input.save] = value;
+      this.session = { ...this.session, vars };
+      this.enter(this.resolve(input.next), true);
+    };
+    switch (input.kind) {
+      case "nip": {
+        const result = parseNip(text, this.today());
+        if (result.valid) return save(result.nip, { jenis: result.kind });
+        return this.invalid([MSG.nipInvalid, ...result.errors.map((e) => `• ${e.message}`), MSG.nipExample].join("\n"));
+      }
+      case "email": {
+        const result = parseEmail(text);
+        if (!result.ok) return this.invalid(`${MSG.emailInvalid}\n• ${result.message}`);
+        if (result.suggestion !== undefined) return this.invalid(MSG.emailSuggest(result.suggestion));
+        return save(result.value);
+      }
+      case "text": {
+        const clean = text.replace(/\s+/g, " ");
+        if (clean.length < 2 || clean.length > 200) return this.invalid(MSG.textInvalid);
+        return save(clean);
+      }
+      case "instansi": {
+        const hits = this.world.directory?.search(text, INSTANSI_CHOICES) ?? [];
+        if (hits.length === 0) return this.invalid(MSG.instansiNone);
+        const buttons = hits.map((h) => [{ label: h.name, data: `i|${this.session.flow}|${this.session.state}|${h.id}` }]);
+        this.reply(`${MSG.instansiPick}\n\n${MSG.instansiRetype}`, [...buttons, ...this.navRow()]);
+        return;
+      }
+      case "password":
+        return;
+    }
+  }
+
+  private pickInstansi(id: string): void {
+    const input = this.state.input;
+    if (input?.kind !== "instansi" || this.world.directory?.get(id) === undefined) {
+      this.track("stale", this.key, "instansi");
+      return this.toast(MSG.unknownButton);
+    }
+    const vars = { ...this.session.vars };
+    if (input.save !== undefined) vars[input.save] = id;
+    this.session = { ...this.session, vars };
+    this.enter(this.resolve(input.next), true);
+  }
+
+  private password(text: string, policyId: string): void {
+    // The candidate is deleted at once and only the rule results survive this function.
+    this.effects.push({ type: "delete-incoming" });
+    const policy = this.world.flows.policies.get(policyId)!;
+    if (text.length === 0 || INTENT_WORDS[foldSimple(text)] !== undefined) {
+      const intent = INTENT_WORDS[foldSimple(text)];
+      if (intent !== undefined) return this.intent(intent);
+      this.reply(MSG.empty);
+      return this.prompt();
+    }
+    const check = checkPassword(text, policy);
+    const report = `${MSG.passwordDeleted}\n\n${formatPasswordCheck(check, policy)}`;
+    if (check.ok) {
+      this.reply(`${report}\n\n${MSG.passwordOk}`);
+      return this.enter(this.resolve(this.state.input!.next), true);
+    }
+    this.invalid(report);
+  }
+
+  private invalid(reason: string): void {
+    const fails = this.session.fails + 1;
+    this.session = { ...this.session, fails };
+    this.track("invalid", this.key, String(fails));
+    const max = this.state.input?.maxFails ?? 3;
+    if (fails >= max) {
+      this.reply(`${reason}\n\n${MSG.offerHelp}`, [
+        [
+          { label: MSG.help, data: "g|help" },
+          { label: MSG.human, data: "g|human" },
+        ],
+        ...this.navRow(),
+      ]);
+      return;
+    }
+    this.reply(reason, this.buttonsOf(this.state));
+  }
+
+  /** Moves to `key`, pushing the current step on the history when `push`. */
+  enter(key: string, push: boolean): void {
+    const target = this.world.flows.states.get(key) ?? this.world.flows.states.get(MENU_KEY)!;
+    let history = this.session.history;
+    if (push && target.key !== this.key) {
+      history = [...history, this.key].slice(-HISTORY_MAX);
+    }
+    if (target.key === MENU_KEY) history = [];
+    this.session = { ...this.session, flow: target.flow, state: target.id, history, fails: 0 };
+    this.track("enter", target.key);
+    if (target.end === "success") this.track("complete", target.key);
+    this.prompt();
+  }
+
+  private prompt(): void {
+    const state = this.state;
+    this.reply(this.render(state.say), this.buttonsOf(state));
+  }
+
+  private buttonsOf(state: CompiledState): ButtonView[][] {
+    const views: ButtonView[] = [];
+    state.buttons.forEach((b, i) => {
+      if (b.show !== undefined && !this.holds(b.show)) return;
+      views.push(
+        b.url !== undefined
+          ? { label: this.render(b.label), url: b.url }
+          : { label: this.render(b.label), data: `b|${state.flow}|${state.id}|${i}|${state.hash}` },
+      );
+    });
+    const rows: ButtonView[][] = [];
+    for (let i = 0; i < views.length; i += state.columns) rows.push(views.slice(i, i + state.columns));
+    return state.nav ? [...rows, ...this.navRow(state)] : rows;
+  }
+
+  private navRow(state: CompiledState = this.state): ButtonView[][] {
+    if (state.key === MENU_KEY) return [];
+    const row: ButtonView[] = [];
+    if (this.session.history.length > 0) row.push({ label: MSG.back, data: "g|back" });
+    row.push({ label: MSG.menu, data: "g|menu" });
+    return [row];
+  }
+
+  private resolve(branches: CompiledBranch[]): string {
+    for (const branch of branches) {
+      if (branch.guard === undefined || this.holds(branch.guard)) return branch.to;
+    }
+    return branches[branches.length - 1]!.to;
+  }
+
+  private holds(guard: Guard): boolean {
+    const { vars, counters } = this.session;
+    switch (guard.kind) {
+      case "eq":
+        return vars[guard.name] === guard.value;
+      case "ne":
+        return vars[guard.name] !== guard.value;
+      case "gte":
+        return (counters[guard.name] ?? 0) >= guard.n;
+      case "has":
+        return vars[guard.name] !== undefined;
+    }
+  }
+
+  private resolveText(text: Text): string {
+    if (typeof text === "string") return text;
+    return text[this.session.locale ?? "id"] ?? text.id;
+  }
+
+  /** Fills the placeholders of a text from the session and the world. */
+  private render(text: Text): string {
+    const vars = this.session.vars;
+    return this.resolveText(text).replace(/\{([a-z_]+)(?::([a-z0-9-]+))?\}/g, (whole, name: string, arg?: string) => {
+      switch (name) {
+        case "nip":
+          return vars.nip !== undefined ? formatNip(vars.nip) : "-";
+        case "nip_arti": {
+          if (vars.nip === undefined) return "-";
+          const result = parseNip(vars.nip, this.today());
+          if (!result.valid) return "-";
+          return [describeNip(result), ...result.warnings.map((w) => `⚠️ ${w.message}`)].join("\n");
+        }
+        case "jenis":
+          return vars.jenis ?? "ASN";
+        case "instansi":
+          return (vars.instansi !== undefined && this.world.directory?.get(vars.instansi)?.name) || "-";
+        case "kontak":
+          return vars.instansi !== undefined && this.world.directory !== undefined
+            ? this.world.directory.card(vars.instansi)
+            : "-";
+        case "kebijakan": {
+          const policy = this.world.flows.policies.get(arg ?? "");
+          return policy !== undefined ? describePolicy(policy) : whole;
+        }
+        case "var":
+          return vars[arg ?? ""] ?? "-";
+        default:
+          return whole;
+      }
+    });
+  }
+
+  private today(): { year: number; month: number; day: number } {
+    const d = new Date(this.now + 7 * 3_600_000); // WIB
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  }
+
+  private reply(raw: string, buttons?: ButtonView[][]): void {
+    const text = raw.trim();
+    this.effects.push(buttons !== undefined && buttons.length > 0 ? { type: "reply", text, buttons } : { type: "reply", text });
+  }
+
+  private toast(text: string): void {
+    this.effects.push({ type: "toast", text });
+  }
+
+  private track(event: TrackEvent, key: string, detail?: string): void {
+    const [flow = "", state = ""] = key.split("/");
+    this.effects.push(detail === undefined ? { type: "track", event, flow, state } : { type: "track", event, flow, state, detail });
+  }
+}
+
+function isIntent(value: string | undefined): value is Intent {
+  return value === "menu" || value === "back" || value === "cancel" || value === "help" || value === "human";
+}
+
+/** Lower case, punctuation and emoji dropped, spaces collapsed: for matching labels and intent words. */
+function foldSimple(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}

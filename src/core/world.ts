@@ -1,0 +1,39 @@
+/**
+ * What the pure core may consult besides the flows: look-ups built once at
+ * start-up by the adapters and handed in as plain functions over data. Every
+ * function here must be pure (same input, same output, no I/O).
+ */
+
+/** One instansi (agency) with its HR unit, as the directory knows it. */
+export interface InstansiRef {
+  /** Stable id: "32.01" (kab/kota, Kemendagri code), "32" (provinsi), "kemenag" (central). */
+  id: string;
+  /** Display name: "Kabupaten Bogor", "Provinsi Jawa Barat", "Kementerian Agama". */
+  name: string;
+}
+
+export interface DirectoryHit extends InstansiRef {
+  score: number;
+}
+
+export interface DirectoryLookup {
+  /** Best matches for what a user typed ("kab bogor", "kemenag"), best first. */
+  search(query: string, limit?: number): DirectoryHit[];
+  get(id: string): InstansiRef | undefined;
+  /** Indonesian contact card of the instansi's HR office; never invents a contact. */
+  card(id: string): string;
+}
+
+export interface FaqHitRef {
+  id: string;
+  title: string;
+  answer: string;
+  score: number;
+  /** A flow target ("aktivasi/pilih-jalur") the answer may offer to start. */
+  flow?: string;
+}
+
+export interface FaqLookup {
+  search(query: string, limit?: number): FaqHitRef[];
+  get(id: string): FaqHitRef | undefined;
+}

@@ -1,0 +1,112 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadFlows } from "../../../src/adapters/files/load-flows.ts";
+import { type Effect, type Event, transition, type World } from "../../../src/core/flow/transition.ts";
+import { HISTORY_MAX, newSession, type Session } from "../../../src/core/session.ts";
+
+const NOW = Date.UTC(2026, 10, 24, 3);
+let world: World;
+beforeAll(async () => {
+  world = { flows: await loadFlows("flows") };
+});
+
+const replies = (effects: Effect[]) => effects.flatMap((e) => (e.type === "reply" ? [e] : []));
+const toasts = (effects: Effect[]) => effects.flatMap((e) => (e.type === "toast" ? [e.text] : []));
+function run(session: Session | undefined, ...events: Event[]) {
+  let s = session;
+  let effects: Effect[] = [];
+  for (const event of events) {
+    const t = transition(world, s, event, NOW);
+    s = JSON.parse(JSON.stringify(t.session));
+    effects = t.effects;
+  }
+  return { session: s!, effects };
+}
+const at = (key: string, vars: Record<string, string> = {}): Session => {
+  const [flow = "", state = ""] = key.split("/");
+  return { ...newSession(flow, state, NOW), vars };
+};
+const dataOf = (effects: Effect[], label: string) =>
+  replies(effects)
+    .flatMap((r) => r.buttons?.flat() ?? [])
+    .find((b) => b.label === label)?.data ?? "";
+
+describe("transition", () => {
+  it("greets a new chat with the menu and returns plain JSON", () => {
+    const { session, effects } = run(undefined, { type: "start" });
+    expect(session).toMatchObject({ v: 1, flow: "menu", state: "mulai", history: [] });
+    expect(replies(effects)[0]?.text).toContain("Halo, saya Pandu");
+    expect(JSON.parse(JSON.stringify(session))).toEqual(session);
+  });
+
+  it("does not mutate the session it was given", () => {
+    const before = at("aktivasi/mulai");
+    const copy = structuredClone(before);
+    transition(world, before, { type: "text", text: "198609262015051001" }, NOW);
+    expect(before).toEqual(copy);
+  });
+
+  it("refuses forged button data with a toast and no state change", () => {
+    const { session, effects } = run(at("aktivasi/d-kode"), { type: "button", data: "b|aktivasi|d-kode|99|zzzz" });
+    expect(session.state).toBe("d-kode");
+    expect(toasts(effects)).toEqual(["Maaf, tombol itu sudah tidak berlaku. Ini langkah Anda sekarang:"]);
+    const garbage = run(at("aktivasi/d-kode"), { type: "button", data: "💥|x" });
+    expect(toasts(garbage.effects)).toEqual(["Tombol tidak dikenali."]);
+    expect(replies(garbage.effects)).toEqual([]);
+  });
+
+  it("answers a double tap (button of the previous step) with a toast only", () => {
+    const first = run(undefined, { type: "start" });
+    const data = dataOf(first.effects, "🔑 Aktivasi / lupa password");
+    const second = run(first.session, { type: "button", data }, { type: "button", data });
+    expect(second.session.state).toBe("mulai");
+    expect(second.session.flow).toBe("aktivasi");
+    expect(toasts(second.effects)).toEqual(["Tombol itu dari langkah sebelumnya. Silakan lanjut dari pesan terakhir."]);
+    expect(replies(second.effects)).toEqual([]);
+  });
+
+  it("treats a button whose state definition changed (hash) as expired and re-prompts", () => {
+    const { effects } = run(at("aktivasi/d-kode"), { type: "button", data: "b|aktivasi|d-kode|0|0000" });
+    expect(replies(effects).map((r) => r.text)).toEqual([
+      "Maaf, tombol itu sudah tidak berlaku. Ini langkah Anda sekarang:",
+      expect.stringContaining("Langkah 5 dari 7"),
+    ]);
+  });
+
+  it("keeps the history bounded", () => {
+    let s = at("aktivasi/d-nip");
+    for (let i = 0; i < HISTORY_MAX * 3; i++) {
+      const out = run(s, { type: "button", data: dataOf(run(s, { type: "command", name: "bantuan" }).effects, "Muncul pesan gagal") });
+      s = run(out.session, { type: "button", data: dataOf(out.effects, "Coba lagi") }).session;
+    }
+    expect(s.history.length).toBeLessThanOrEqual(HISTORY_MAX);
+    expect(s.state).toBe("d-nip");
+  });
+
+  it("counts failures per state and resets them on the next state", () => {
+    const s1 = run(at("nip/mulai"), { type: "text", text: "123" }, { type: "text", text: "abc def" }).session;
+    expect(s1.fails).toBe(2);
+    const s2 = run(s1, { type: "text", text: "198609262015051001" }).session;
+    expect(s2).toMatchObject({ state: "arti", fails: 0 });
+  });
+
+  it("never keeps a password candidate, even when the rules fail", () => {
+    const secret = "Sup3r#Rahasia!";
+    const { session, effects } = run(at("aktivasi/d-password"), { type: "text", text: secret });
+    expect(effects[0]).toEqual({ type: "delete-incoming" });
+    expect(JSON.stringify(session)).not.toContain(secret);
+    expect(JSON.stringify(effects)).not.toContain(secret);
+  });
+
+  it("accepts intents typed in a password step without checking them as passwords", () => {
+    const { session } = run(at("aktivasi/d-password"), { type: "text", text: "menu" });
+    expect(`${session.flow}/${session.state}`).toBe("menu/mulai");
+  });
+
+  it("emits funnel events: enter and complete", () => {
+    const s = at("aktivasi/d-login");
+    const before = run(s, { type: "command", name: "bantuan" });
+    const { effects } = run(s, { type: "button", data: dataOf(before.effects, "✅ MFA aktif, saya sudah masuk") });
+    const tracks = effects.flatMap((e) => (e.type === "track" ? [`${e.event}:${e.flow}/${e.state}`] : []));
+    expect(tracks).toEqual(["enter:aktivasi/selesai", "complete:aktivasi/selesai"]);
+  });
+});

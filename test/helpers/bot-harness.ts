@@ -1,0 +1,127 @@
+import type { StorageAdapter } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { Writable } from "node:stream";
+import { createBot } from "../../src/adapters/telegram/bot.ts";
+import type { World } from "../../src/core/flow/transition.ts";
+import { createLogger } from "../../src/logger.ts";
+
+export const BOT_INFO: UserFromGetMe = {
+  id: 424242,
+  is_bot: true,
+  first_name: "Pandu",
+  username: "PanduTestBot",
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: true,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+} as UserFromGetMe;
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+/** Session storage that JSON-round-trips every value, as Redis would. */
+export class JsonStorage implements StorageAdapter<unknown> {
+  readonly data = new Map<string, string>();
+  read(key: string) {
+    const raw = this.data.get(key);
+    return raw === undefined ? undefined : JSON.parse(raw);
+  }
+  write(key: string, value: unknown) {
+    this.data.set(key, JSON.stringify(value));
+  }
+  delete(key: string) {
+    this.data.delete(key);
+  }
+}
+
+/** A log sink that keeps every line (pino JSON) for assertions. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void) {
+    this.lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join("\n");
+  }
+}
+
+/**
+ * The real grammY bot, offline: a recording API transformer answers every
+ * call with a well-formed result, nothing leaves the process.
+ */
+export function createTestBot(world: World, options: { now?: () => number; logLevel?: string } = {}) {
+  const calls: ApiCall[] = [];
+  const storage = new JsonStorage();
+  const logs = new LogCapture();
+  const logger = createLogger({ level: options.logLevel ?? "debug", destination: logs });
+  const bot = createBot({
+    token: "424242:TEST",
+    world,
+    logger,
+    storage,
+    botInfo: BOT_INFO,
+    now: options.now ?? (() => Date.UTC(2026, 10, 24, 3, 0, 0)),
+  });
+  let messageId = 1000;
+  bot.api.config.use(async (_prev, method, payload) => {
+    calls.push({ method, payload: payload as Record<string, unknown> });
+    const p = payload as Record<string, unknown>;
+    if (method === "sendMessage") {
+      const result = {
+        message_id: ++messageId,
+        date: 1_790_000_000,
+        chat: { id: p.chat_id, type: "private" },
+        text: p.text,
+      };
+      return { ok: true, result } as never;
+    }
+    return { ok: true, result: true } as never;
+  });
+
+  let updateId = 1;
+  let userMessageId = 1;
+  const user = (chatId: number) => ({ id: chatId, is_bot: false, first_name: "Budi" });
+  const chat = (chatId: number) => ({ id: chatId, type: "private" as const, first_name: "Budi" });
+
+  return {
+    bot,
+    calls,
+    storage,
+    logs,
+    async text(chatId: number, text: string) {
+      const message_id = ++userMessageId;
+      const update: Update = {
+        update_id: ++updateId,
+        message: { message_id, date: 1_790_000_000, chat: chat(chatId), from: user(chatId), text },
+      } as Update;
+      if (text.startsWith("/")) {
+        const length = text.split(/\s/)[0]!.length;
+        (update.message as { entities?: unknown[] }).entities = [{ type: "bot_command", offset: 0, length }];
+      }
+      await bot.handleUpdate(update);
+      return message_id;
+    },
+    async tap(chatId: number, data: string) {
+      const update: Update = {
+        update_id: ++updateId,
+        callback_query: {
+          id: String(updateId),
+          from: user(chatId),
+          chat_instance: "ci",
+          data,
+          message: { message_id: messageId, date: 1_790_000_000, chat: chat(chatId), text: "x" },
+        },
+      } as Update;
+      await bot.handleUpdate(update);
+    },
+    async raw(update: Omit<Update, "update_id">) {
+      await bot.handleUpdate({ update_id: ++updateId, ...update } as Update);
+    },
+  };
+}
