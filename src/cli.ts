@@ -7,12 +7,12 @@
  *   flows schema [--write]      JSON Schema of flow files (flows/flow.schema.json)
  */
 import { writeFile } from "node:fs/promises";
+import { z } from "zod";
 import { checkFlowDir } from "./adapters/files/load-flows.ts";
 import { type FlowProblem, formatProblems } from "./core/flow/compile.ts";
 import { flowsToMermaid } from "./core/flow/graph.ts";
 import { Flow } from "./core/flow/schema.ts";
 import { describeNip, parseNip } from "./core/validate/nip.ts";
-import { z } from "zod";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -21,7 +21,8 @@ const option = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const print = (value: unknown) => process.stdout.write(`${typeof value === "string" ? value : JSON.stringify(value, null, 2)}\n`);
+const print = (value: unknown) =>
+  process.stdout.write(`${typeof value === "string" ? value : JSON.stringify(value, null, 2)}\n`);
 
 async function main(): Promise<number> {
   const [command, sub] = positional;
@@ -61,7 +62,9 @@ function nip(input: string): number {
       description: result.valid ? describeNip(result) : null,
     });
   } else if (result.valid) {
-    print(`✓ ${result.formatted}\n${describeNip(result)}${result.warnings.map((w) => `\n⚠️ ${w.message}`).join("")}`);
+    print(
+      `✓ ${result.formatted}\n${describeNip(result)}${result.warnings.map((w) => `\n⚠️ ${w.message}`).join("")}`,
+    );
   } else {
     print(`✗ NIP tidak sah\n${result.errors.map((e) => `• ${e.message}`).join("\n")}`);
   }
@@ -88,7 +91,10 @@ async function flowsCheck(dir: string): Promise<number> {
   const { loadDirectory } = await import("./directory/load.ts");
   const { flows, problems } = await checkFlowDir(dir);
   const all: FlowProblem[] = [...problems];
-  const faqResult = await loadFaq(`${dir}/faq`).catch((err: Error) => ({ entries: [], problems: [err.message] }));
+  const faqResult = await loadFaq(`${dir}/faq`).catch((err: Error) => ({
+    entries: [],
+    problems: [err.message],
+  }));
   for (const message of faqResult.problems) all.push({ file: `${dir}/faq`, message });
   if (flows !== undefined) {
     for (const entry of faqResult.entries) {
@@ -105,7 +111,9 @@ async function flowsCheck(dir: string): Promise<number> {
     return 1;
   }
   const stateCount = flows === undefined ? 0 : flows.states.size;
-  print(`✓ ${flows?.flows.size ?? 0} flow, ${stateCount} state, ${faqResult.entries.length} entri FAQ: tidak ada masalah.`);
+  print(
+    `✓ ${flows?.flows.size ?? 0} flow, ${stateCount} state, ${faqResult.entries.length} entri FAQ: tidak ada masalah.`,
+  );
   return 0;
 }
 

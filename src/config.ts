@@ -15,12 +15,15 @@ export const Config = z.object({
   ),
   TELEGRAM_API_ROOT: optionalUrl,
   REDIS_URL: optionalString,
-  HR_CHAT_ID: z.preprocess(
-    (v) => (v === "" ? undefined : v),
-    z.coerce.number().int().optional(),
-  ),
+  HR_CHAT_ID: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().optional()),
   ADMIN_IDS: z.preprocess(
-    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v ?? []),
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (v ?? []),
     z.array(z.coerce.number().int().positive()),
   ),
   WEBHOOK_URL: optionalUrl,
@@ -30,7 +33,10 @@ export const Config = z.object({
       .regex(/^[A-Za-z0-9_-]{1,256}$/, "hanya A-Z, a-z, 0-9, _ dan -, maksimal 256 karakter")
       .optional(),
   ),
-  PORT: z.preprocess((v) => (v === "" || v === undefined ? "8080" : v), z.coerce.number().int().min(1).max(65535)),
+  PORT: z.preprocess(
+    (v) => (v === "" || v === undefined ? "8080" : v),
+    z.coerce.number().int().min(1).max(65535),
+  ),
   LOG_LEVEL: z.preprocess((v) => (v === "" || v === undefined ? "info" : v), Level),
   FLOWS_DIR: z.preprocess((v) => (v === "" || v === undefined ? "flows" : v), z.string()),
 });

@@ -2,9 +2,10 @@
  * Composition root: the only module that reads process.env. `npm start` runs
  * the Telegram bot with long polling (BOT_TOKEN required).
  */
+
+import { createBot } from "./adapters/telegram/bot.ts";
 import { COMMAND_MENU } from "./app/commands.ts";
 import { loadWorld } from "./app/world.ts";
-import { createBot } from "./adapters/telegram/bot.ts";
 import { parseConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 

@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadWorld } from "../src/app/world.ts";
 import type { World } from "../src/core/flow/transition.ts";
-import { botDriver, type Driver, engineDriver, loadTranscripts, type Step, type Turn } from "./helpers/transcript.ts";
+import {
+  botDriver,
+  type Driver,
+  engineDriver,
+  loadTranscripts,
+  type Step,
+  type Turn,
+} from "./helpers/transcript.ts";
 
 const transcripts = loadTranscripts("test/transcripts");
 let world: World;
@@ -17,16 +24,22 @@ function check(step: Step, turn: Turn, where: string): void {
     for (const part of [expected.says].flat()) expect(reply.text, `${where}: reply ${i + 1}`).toContain(part);
     for (const part of expected.not ?? []) expect(reply.text, `${where}: reply ${i + 1}`).not.toContain(part);
     const labels = reply.buttons.map((b) => b.label);
-    if (expected.buttons !== undefined) expect(labels, `${where}: buttons of reply ${i + 1}`).toEqual(expected.buttons);
-    for (const label of expected.has ?? []) expect(labels, `${where}: buttons of reply ${i + 1}`).toContain(label);
+    if (expected.buttons !== undefined)
+      expect(labels, `${where}: buttons of reply ${i + 1}`).toEqual(expected.buttons);
+    for (const label of expected.has ?? [])
+      expect(labels, `${where}: buttons of reply ${i + 1}`).toContain(label);
   });
   expect(turn.deleted, `${where}: user message deleted`).toBe(step.deleted ?? false);
   if (step.deleted && step.user !== undefined) {
-    for (const text of texts) expect(text, `${where}: a deleted message is never echoed`).not.toContain(step.user);
-    expect(JSON.stringify(turn.session), `${where}: a deleted message is never stored`).not.toContain(step.user);
+    for (const text of texts)
+      expect(text, `${where}: a deleted message is never echoed`).not.toContain(step.user);
+    expect(JSON.stringify(turn.session), `${where}: a deleted message is never stored`).not.toContain(
+      step.user,
+    );
   }
   if (step.toast !== undefined) expect(turn.toasts.join(" "), `${where}: toast`).toContain(step.toast);
-  if (step.state !== undefined) expect(`${turn.session.flow}/${turn.session.state}`, `${where}: state`).toBe(step.state);
+  if (step.state !== undefined)
+    expect(`${turn.session.flow}/${turn.session.state}`, `${where}: state`).toBe(step.state);
   for (const [name, value] of Object.entries(step.vars ?? {})) {
     expect(turn.session.vars[name] ?? null, `${where}: var ${name}`).toBe(value);
   }

@@ -22,11 +22,16 @@ export function textToEvent(text: string, botUsername?: string): Event | undefin
   const m = COMMAND_TEXT.exec(text.trim());
   if (m === null) return { type: "text", text };
   const [, rawName = "", target, payload] = m;
-  if (target !== undefined && botUsername !== undefined && target.toLowerCase() !== botUsername.toLowerCase()) {
+  if (
+    target !== undefined &&
+    botUsername !== undefined &&
+    target.toLowerCase() !== botUsername.toLowerCase()
+  ) {
     return undefined;
   }
   const name = rawName.toLowerCase();
-  if (name === "start") return payload ? { type: "start", payload: payload.trim().slice(0, 64) } : { type: "start" };
+  if (name === "start")
+    return payload ? { type: "start", payload: payload.trim().slice(0, 64) } : { type: "start" };
   if (name === "help") return { type: "command", name: "bantuan" };
   if (name === "cancel") return { type: "command", name: "batal" };
   if ((COMMANDS as readonly string[]).includes(name)) return { type: "command", name: name as CommandName };

@@ -15,7 +15,12 @@ export function decide(world: World, stored: unknown, event: Event, now: number)
   if (stored === undefined || stored === null) return transition(world, undefined, event, now);
   const parsed = parseSession(stored);
   if (parsed.ok) return transition(world, parsed.session, event, now);
-  const fresh = transition(world, undefined, event.type === "text" || event.type === "button" ? { type: "start" } : event, now);
+  const fresh = transition(
+    world,
+    undefined,
+    event.type === "text" || event.type === "button" ? { type: "start" } : event,
+    now,
+  );
   return {
     session: fresh.session,
     effects: [{ type: "reply", text: MSG.recovered }, ...fresh.effects],

@@ -14,12 +14,17 @@ export function maskDigits(value: string): string {
 
 /** "budi.santoso@gmail.com" → "b•••@g•••.com". */
 export function maskEmail(value: string): string {
-  return value.replace(EMAIL, (_m, first: string, domainFirst: string, tld: string) => `${first}•••@${domainFirst}•••.${tld}`);
+  return value.replace(
+    EMAIL,
+    (_m, first: string, domainFirst: string, tld: string) => `${first}•••@${domainFirst}•••.${tld}`,
+  );
 }
 
 /** Masks every NIP/NIK-like digit run and every email inside free text. */
 export function maskText(text: string): string {
-  return maskEmail(text).replace(DIGIT_RUN, (run) => (run.replace(/\D/g, "").length >= 12 ? maskDigits(run) : run));
+  return maskEmail(text).replace(DIGIT_RUN, (run) =>
+    run.replace(/\D/g, "").length >= 12 ? maskDigits(run) : run,
+  );
 }
 
 /** "Budi Santoso" → "B••• S•••". */

@@ -1,7 +1,6 @@
-import { loadFlows } from "../adapters/files/load-flows.ts";
+import { FlowLoadError, loadFlows } from "../adapters/files/load-flows.ts";
 import type { World } from "../core/flow/transition.ts";
 import { loadDirectory } from "../directory/load.ts";
-import { FlowLoadError } from "../adapters/files/load-flows.ts";
 import { loadFaq } from "../faq/load.ts";
 import { createFaqIndex, FAQ_CONFIDENT } from "../faq/search.ts";
 

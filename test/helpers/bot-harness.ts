@@ -1,7 +1,8 @@
-import type { StorageAdapter } from "grammy";
-import type { Update, UserFromGetMe } from "grammy/types";
 import { Writable } from "node:stream";
-import { createBot } from "../../src/adapters/telegram/bot.ts";
+import type { Update, UserFromGetMe } from "grammy/types";
+import type { ChatStore } from "../../src/adapters/chat-store.ts";
+import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
+import { type BotHooks, createBot } from "../../src/adapters/telegram/bot.ts";
 import type { World } from "../../src/core/flow/transition.ts";
 import { createLogger } from "../../src/logger.ts";
 
@@ -24,21 +25,6 @@ export interface ApiCall {
   payload: Record<string, unknown>;
 }
 
-/** Session storage that JSON-round-trips every value, as Redis would. */
-export class JsonStorage implements StorageAdapter<unknown> {
-  readonly data = new Map<string, string>();
-  read(key: string) {
-    const raw = this.data.get(key);
-    return raw === undefined ? undefined : JSON.parse(raw);
-  }
-  write(key: string, value: unknown) {
-    this.data.set(key, JSON.stringify(value));
-  }
-  delete(key: string) {
-    this.data.delete(key);
-  }
-}
-
 /** A log sink that keeps every line (pino JSON) for assertions. */
 export class LogCapture extends Writable {
   readonly lines: string[] = [];
@@ -55,17 +41,21 @@ export class LogCapture extends Writable {
  * The real grammY bot, offline: a recording API transformer answers every
  * call with a well-formed result, nothing leaves the process.
  */
-export function createTestBot(world: World, options: { now?: () => number; logLevel?: string } = {}) {
+export function createTestBot(
+  world: World,
+  options: { now?: () => number; logLevel?: string; store?: ChatStore; hooks?: BotHooks } = {},
+) {
   const calls: ApiCall[] = [];
-  const storage = new JsonStorage();
+  const store = options.store ?? new MemoryChatStore({ ttlSeconds: 3600 });
   const logs = new LogCapture();
   const logger = createLogger({ level: options.logLevel ?? "debug", destination: logs });
   const bot = createBot({
     token: "424242:TEST",
     world,
     logger,
-    storage,
+    store,
     botInfo: BOT_INFO,
+    ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
     now: options.now ?? (() => Date.UTC(2026, 10, 24, 3, 0, 0)),
   });
   let messageId = 1000;
@@ -92,7 +82,7 @@ export function createTestBot(world: World, options: { now?: () => number; logLe
   return {
     bot,
     calls,
-    storage,
+    store,
     logs,
     async text(chatId: number, text: string) {
       const message_id = ++userMessageId;

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { decide } from "../../src/app/decide.ts";
+import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { textToEvent } from "../../src/app/commands.ts";
+import { decide } from "../../src/app/decide.ts";
 import type { ButtonView, Event, World } from "../../src/core/flow/transition.ts";
 import { newSession, type Session } from "../../src/core/session.ts";
 import { createTestBot } from "./bot-harness.ts";
@@ -24,9 +25,15 @@ const Step = z
     deleted: z.boolean().optional().describe("the user's message must be deleted"),
     toast: z.string().optional(),
     state: z.string().optional().describe("'flow/state' after the step"),
-    vars: z.record(z.string(), z.string().nullable()).optional().describe("vars after the step (null = absent)"),
+    vars: z
+      .record(z.string(), z.string().nullable())
+      .optional()
+      .describe("vars after the step (null = absent)"),
   })
-  .refine((s) => [s.user, s.tap, s.media].filter((x) => x !== undefined).length === 1, "one of user, tap, media");
+  .refine(
+    (s) => [s.user, s.tap, s.media].filter((x) => x !== undefined).length === 1,
+    "one of user, tap, media",
+  );
 
 export const Transcript = z.strictObject({
   name: z.string(),
@@ -59,6 +66,20 @@ export function initialSession(t: Transcript): Session | undefined {
   return { ...newSession(flow, state, NOW), vars: { ...(t.vars ?? {}) } };
 }
 
+/**
+ * The buttons a user sees when a transcript starts mid-flow: rendered by the
+ * engine (asking for help re-shows the current prompt) without keeping that turn.
+ */
+export function startingButtons(world: World, t: Transcript): ButtonView[] {
+  const initial = initialSession(t);
+  if (initial === undefined) return [];
+  const { effects } = decide(world, initial, { type: "command", name: "bantuan" }, NOW);
+  const replies = effects.flatMap((e) =>
+    e.type === "reply" && e.buttons !== undefined ? [e.buttons.flat()] : [],
+  );
+  return replies[replies.length - 1] ?? [];
+}
+
 /** Finds the button a `tap` step names: exact label, else a unique label containing it. */
 export function findButton(buttons: ButtonView[], label: string): ButtonView {
   const exact = buttons.filter((b) => b.label === label);
@@ -77,7 +98,7 @@ export interface Driver {
 /** Drives the pure engine; the session is JSON round-tripped between steps. */
 export function engineDriver(world: World, t: Transcript): Driver {
   let stored: string | undefined = t.from === undefined ? undefined : JSON.stringify(initialSession(t));
-  let last: ButtonView[] = [];
+  let last: ButtonView[] = startingButtons(world, t);
   return {
     async step(step) {
       let event: Event | undefined;
@@ -103,10 +124,11 @@ export function engineDriver(world: World, t: Transcript): Driver {
 
 /** Drives the real grammY bot through handleUpdate with a recording API transformer. */
 export function botDriver(world: World, t: Transcript, chatId = 777001) {
-  const harness = createTestBot(world, { now: () => NOW });
+  const store = new MemoryChatStore({ ttlSeconds: 3600, now: () => NOW });
+  const harness = createTestBot(world, { now: () => NOW, store });
   const initial = initialSession(t);
-  if (initial !== undefined) harness.storage.write(String(chatId), initial);
-  let last: ButtonView[] = [];
+  if (initial !== undefined) store.poke(String(chatId), JSON.stringify(initial));
+  let last: ButtonView[] = startingButtons(world, t);
   const driver: Driver = {
     async step(step) {
       const before = harness.calls.length;
@@ -123,7 +145,9 @@ export function botDriver(world: World, t: Transcript, chatId = 777001) {
             | undefined;
           const buttons: ButtonView[] = (markup?.inline_keyboard ?? [])
             .flat()
-            .map((b) => (b.url !== undefined ? { label: b.text, url: b.url } : { label: b.text, data: b.callback_data }));
+            .map((b) =>
+              b.url !== undefined ? { label: b.text, url: b.url } : { label: b.text, data: b.callback_data },
+            );
           return { text: String(c.payload.text), buttons };
         });
       for (const r of replies) if (r.buttons.length > 0) last = r.buttons;
@@ -133,7 +157,7 @@ export function botDriver(world: World, t: Transcript, chatId = 777001) {
         toasts: calls
           .filter((c) => c.method === "answerCallbackQuery" && typeof c.payload.text === "string")
           .map((c) => String(c.payload.text)),
-        session: harness.storage.read(String(chatId)) as Session,
+        session: (await store.peek(String(chatId))) as Session,
       };
     },
   };
@@ -141,13 +165,29 @@ export function botDriver(world: World, t: Transcript, chatId = 777001) {
 }
 
 function mediaMessage(chatId: number, kind: string) {
-  const base = { message_id: 5, date: 1_790_000_000, chat: { id: chatId, type: "private" }, from: { id: chatId, is_bot: false, first_name: "Budi" } };
+  const base = {
+    message_id: 5,
+    date: 1_790_000_000,
+    chat: { id: chatId, type: "private" },
+    from: { id: chatId, is_bot: false, first_name: "Budi" },
+  };
   switch (kind) {
     case "photo":
       return { ...base, photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }] };
     case "location":
       return { ...base, location: { latitude: -6.2, longitude: 106.8 } };
     default:
-      return { ...base, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } };
+      return {
+        ...base,
+        sticker: {
+          file_id: "s",
+          file_unique_id: "s",
+          type: "regular",
+          width: 1,
+          height: 1,
+          is_animated: false,
+          is_video: false,
+        },
+      };
   }
 }

@@ -1,8 +1,10 @@
-import { Bot, type Context, GrammyError, HttpError, type SessionFlavor, type StorageAdapter, session } from "grammy";
+import { Bot, type Context, GrammyError, HttpError, type SessionFlavor, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { decide } from "../../app/decide.ts";
-import type { World } from "../../core/flow/transition.ts";
+import type { Effect, World } from "../../core/flow/transition.ts";
 import type { Logger } from "../../logger.ts";
+import { type ChatStore, LeasedStorage, LockTimeoutError } from "../chat-store.ts";
+import { MemoryChatStore } from "../memory/chat-store.ts";
 import { runEffects } from "./run-effects.ts";
 import { toEvent } from "./to-event.ts";
 
@@ -11,56 +13,118 @@ export type StoredSession = unknown;
 
 export type PanduContext = Context & SessionFlavor<StoredSession> & { log: Logger };
 
+/** Observers for metrics; every one optional. */
+export interface BotHooks {
+  update?(update: object, seconds: number): void;
+  track?(effect: Extract<Effect, { type: "track" }>): void;
+  error?(kind: "telegram" | "network" | "redis" | "lock_timeout" | "handler"): void;
+  duplicate?(): void;
+}
+
 export interface BotOptions {
   token: string;
   world: World;
   logger: Logger;
-  /** Session storage; grammY's in-memory storage when absent. */
-  storage?: StorageAdapter<StoredSession>;
+  /** Sessions with per-chat lock and dedupe; in memory when absent. */
+  store?: ChatStore;
+  /** Session TTL of the default in-memory store (default 7 days). */
+  sessionTtlSeconds?: number;
   /** Clock (ms since epoch). */
   now?: () => number;
   /** Skips the getMe call (tests, or a known bot). */
   botInfo?: UserFromGetMe;
   /** Local Bot API server or emulator, e.g. http://127.0.0.1:8081. */
   apiRoot?: string;
+  hooks?: BotHooks;
 }
 
-export const APOLOGY = "Maaf, sedang ada gangguan. Silakan coba beberapa saat lagi.";
+export const APOLOGY = "Maaf, terjadi kesalahan. Silakan coba lagi.";
+export const OUTAGE = "Maaf, sedang ada gangguan, silakan coba beberapa saat lagi.";
+export const DEFAULT_SESSION_TTL = 7 * 24 * 3600;
 
 /**
  * Builds the grammY bot: journeys in private chats, a pointer to the private
  * chat in groups, everything else ignored. Sessions go through grammY's
  * session middleware, keyed by chat.
  */
-export function createBot(options: BotOptions): Bot<PanduContext> {
+export function createBot(options: BotOptions): Bot<PanduContext> & { store: ChatStore } {
   const now = options.now ?? Date.now;
   const bot = new Bot<PanduContext>(options.token, {
     ...(options.botInfo !== undefined ? { botInfo: options.botInfo } : {}),
     ...(options.apiRoot !== undefined ? { client: { apiRoot: options.apiRoot } } : {}),
   });
 
+  const hooks = options.hooks ?? {};
+  const store =
+    options.store ??
+    new MemoryChatStore({ ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL, now });
+  const storage = new LeasedStorage(store);
+
   bot.use(async (ctx, next) => {
     ctx.log = options.logger.child({ update_id: ctx.update.update_id, chat_id: ctx.chat?.id });
     const started = performance.now();
-    await next();
-    ctx.log.debug({ ms: Math.round((performance.now() - started) * 100) / 100 }, "update done");
+    try {
+      await next();
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      hooks.update?.(ctx.update, seconds);
+      ctx.log.debug({ ms: Math.round(seconds * 100_000) / 100 }, "update done");
+    }
   });
 
   const groups = bot.chatType(["group", "supergroup"]);
   groups.command(["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"], async (ctx) => {
     const link = `https://t.me/${ctx.me.username}`;
-    await ctx.reply("Pandu melayani lewat chat pribadi, supaya data Anda tetap aman. Silakan buka chat pribadi dengan Pandu.", {
-      reply_markup: { inline_keyboard: [[{ text: "💬 Buka chat pribadi", url: link }]] },
-      link_preview_options: { is_disabled: true },
-    });
+    await ctx.reply(
+      "Pandu melayani lewat chat pribadi, supaya data Anda tetap aman. Silakan buka chat pribadi dengan Pandu.",
+      {
+        reply_markup: { inline_keyboard: [[{ text: "💬 Buka chat pribadi", url: link }]] },
+        link_preview_options: { is_disabled: true },
+      },
+    );
   });
 
   const privateChats = bot.chatType("private");
+  // One update per chat at a time, across processes; an update_id already applied is skipped.
+  privateChats.use(async (ctx, next) => {
+    const chat = String(ctx.chat.id);
+    let acquired: Awaited<ReturnType<ChatStore["acquire"]>>;
+    try {
+      acquired = await store.acquire(chat, ctx.update.update_id);
+    } catch (error) {
+      if (error instanceof LockTimeoutError) {
+        hooks.error?.("lock_timeout");
+        ctx.log.warn({ waited_ms: error.waitedMs }, "chat busy; update left for redelivery");
+        throw error; // webhook answers 500 and Telegram redelivers: nothing lost
+      }
+      hooks.error?.("redis");
+      ctx.log.error({ err: String(error) }, "session store unreachable");
+      await ctx.api.sendMessage(ctx.chat.id, OUTAGE).catch(() => undefined);
+      if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery().catch(() => undefined);
+      return;
+    }
+    if (acquired.status === "duplicate") {
+      hooks.duplicate?.();
+      ctx.log.info("duplicate update skipped");
+      return;
+    }
+    const lease = acquired.lease;
+    storage.leases.set(chat, lease);
+    try {
+      await next();
+    } finally {
+      storage.leases.delete(chat);
+      if (!lease.done)
+        await store
+          .release(lease)
+          .catch((err: unknown) => ctx.log.warn({ err: String(err) }, "lock release failed"));
+    }
+  });
   privateChats.use(
     session({
       // No initial value: an absent session means a new chat; `decide` parses whatever is stored.
       getSessionKey: (ctx) => ctx.chat?.id.toString(),
-      ...(options.storage !== undefined ? { storage: options.storage } : {}),
+      storage,
     }),
   );
   privateChats.on(["message", "callback_query:data"], async (ctx) => {
@@ -72,12 +136,19 @@ export function createBot(options: BotOptions): Bot<PanduContext> {
     try {
       const decision = decide(options.world, await ctx.session, event, now());
       if (decision.recoveredFrom !== undefined) {
-        ctx.log.warn({ reason: decision.recoveredFrom.slice(0, 300) }, "stored session unreadable; started afresh");
+        ctx.log.warn(
+          { reason: decision.recoveredFrom.slice(0, 300) },
+          "stored session unreadable; started afresh",
+        );
       }
       await runEffects(ctx, decision.effects, ctx.log);
+      if (hooks.track !== undefined) for (const e of decision.effects) if (e.type === "track") hooks.track(e);
       // Assigned only once every effect ran: a failure keeps the previous session.
       ctx.session = decision.session;
     } catch (error) {
+      hooks.error?.(
+        error instanceof GrammyError ? "telegram" : error instanceof HttpError ? "network" : "handler",
+      );
       logError(ctx.log, error);
       await ctx.api.sendMessage(ctx.chat.id, APOLOGY).catch(() => undefined);
       if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery().catch(() => undefined);
@@ -91,11 +162,15 @@ export function createBot(options: BotOptions): Bot<PanduContext> {
     const log = (err.ctx as Partial<PanduContext>).log ?? options.logger;
     logError(log, err.error);
   });
-  return bot;
+  return Object.assign(bot, { store });
 }
 
 function logError(log: Logger, error: unknown): void {
-  if (error instanceof GrammyError) log.error({ method: error.method, code: error.error_code, description: error.description }, "telegram refused a call");
+  if (error instanceof GrammyError)
+    log.error(
+      { method: error.method, code: error.error_code, description: error.description },
+      "telegram refused a call",
+    );
   else if (error instanceof HttpError) log.error({ err: String(error.error) }, "telegram unreachable");
   else log.error({ err: error }, "update failed");
 }

@@ -6,8 +6,11 @@ import type { Logger } from "../../logger.ts";
 /** Inline keyboard rows from rendered buttons. */
 export function toKeyboard(rows: ButtonView[][]): InlineKeyboardButton[][] {
   return rows.map((row) =>
-    row.map((b): InlineKeyboardButton =>
-      b.url !== undefined ? { text: b.label, url: b.url } : { text: b.label, callback_data: b.data ?? "g|menu" },
+    row.map(
+      (b): InlineKeyboardButton =>
+        b.url !== undefined
+          ? { text: b.label, url: b.url }
+          : { text: b.label, callback_data: b.data ?? "g|menu" },
     ),
   );
 }
@@ -26,14 +29,19 @@ export async function runEffects(ctx: Context, effects: Effect[], log: Logger): 
         if (chatId === undefined) break;
         await ctx.api.sendMessage(chatId, effect.text, {
           link_preview_options: { is_disabled: true },
-          ...(effect.buttons !== undefined ? { reply_markup: { inline_keyboard: toKeyboard(effect.buttons) } } : {}),
+          ...(effect.buttons !== undefined
+            ? { reply_markup: { inline_keyboard: toKeyboard(effect.buttons) } }
+            : {}),
         });
         break;
       case "delete-incoming": {
         const messageId = ctx.message?.message_id;
         if (chatId === undefined || messageId === undefined) break;
         await ctx.api.deleteMessage(chatId, messageId).catch((err: unknown) => {
-          log.warn({ err: err instanceof GrammyError ? err.description : String(err) }, "could not delete message");
+          log.warn(
+            { err: err instanceof GrammyError ? err.description : String(err) },
+            "could not delete message",
+          );
         });
         break;
       }
@@ -41,7 +49,10 @@ export async function runEffects(ctx: Context, effects: Effect[], log: Logger): 
         toast = effect.text;
         break;
       case "track":
-        log.info({ event: effect.event, flow: effect.flow, state: effect.state, detail: effect.detail }, "flow");
+        log.info(
+          { event: effect.event, flow: effect.flow, state: effect.state, detail: effect.detail },
+          "flow",
+        );
         break;
     }
   }

@@ -26,23 +26,34 @@ export async function runChat(options: ChatOptions): Promise<void> {
   let buttons: ButtonView[] = [];
 
   const turn = (event: Event, shown: string | undefined) => {
-    const decision = decide(options.world, stored === undefined ? undefined : JSON.parse(stored), event, now());
+    const decision = decide(
+      options.world,
+      stored === undefined ? undefined : JSON.parse(stored),
+      event,
+      now(),
+    );
     const deleted = decision.effects.some((e) => e.type === "delete-incoming");
     if (!options.interactive && shown !== undefined) out(`\nAnda: ${deleted ? "[pesan dihapus]" : shown}`);
+    // On a TTY the typed line is on screen: move up and wipe it, as Telegram deletes the message.
+    if (options.interactive && deleted) options.output.write("\x1b[1A\x1b[2KAnda: [pesan dihapus]\n");
     buttons = render(decision.effects, out, buttons);
     stored = JSON.stringify(decision.session satisfies Session);
   };
 
   const rl = createInterface({ input: options.input, terminal: options.interactive });
   if (options.interactive) {
-    out("Pandu, chat terminal. Ketik pesan, atau nomor tombol. /menu, /batal, /bantuan; Ctrl+D untuk keluar.");
+    out(
+      "Pandu, chat terminal. Ketik pesan, atau nomor tombol. /menu, /batal, /bantuan; Ctrl+D untuk keluar.",
+    );
   }
   turn({ type: "start" }, undefined);
   if (options.interactive) options.output.write("\nAnda: ");
   for await (const line of rl) {
     const text = line.trim();
     if (text.length > 0) {
-      const picked = /^\d{1,2}$/.test(text) ? buttons.filter((b) => b.data !== undefined)[Number(text) - 1] : undefined;
+      const picked = /^\d{1,2}$/.test(text)
+        ? buttons.filter((b) => b.data !== undefined)[Number(text) - 1]
+        : undefined;
       const event: Event | undefined =
         picked?.data !== undefined ? { type: "button", data: picked.data } : textToEvent(line);
       if (event !== undefined) turn(event, picked !== undefined ? `[${text}] ${picked.label}` : line);
@@ -66,8 +77,6 @@ function render(effects: Effect[], out: (line: string) => void, previous: Button
           else out(`  🔗 ${b.label}: ${b.url}`);
         }
       }
-    } else if (effect.type === "delete-incoming") {
-      out("(pesan Anda barusan dihapus oleh Pandu)");
     } else if (effect.type === "toast") {
       out(`(${effect.text})`);
     }

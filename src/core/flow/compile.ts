@@ -115,14 +115,20 @@ export function compileFlows(sources: FlowSource[], policySource: FlowSource): C
     for (const [id, raw] of Object.entries(shell.data.states)) {
       const idCheck = Id.safeParse(id);
       const state = State.safeParse(raw);
-      if (!idCheck.success) problems.push({ file: source.file, state: id, message: idCheck.error.issues[0]!.message });
+      if (!idCheck.success)
+        problems.push({ file: source.file, state: id, message: idCheck.error.issues[0]!.message });
       if (state.success) states[id] = state.data;
-      else for (const issue of state.error.issues) problems.push(issueToProblem(source.file, { ...issue, path: ["states", id, ...issue.path] }));
+      else
+        for (const issue of state.error.issues)
+          problems.push(issueToProblem(source.file, { ...issue, path: ["states", id, ...issue.path] }));
     }
     const flow: Flow = { ...shell.data, states };
     const expected = baseName(source.file);
     if (expected !== undefined && expected !== flow.id) {
-      problems.push({ file: source.file, message: `id '${flow.id}' harus sama dengan nama file '${expected}'` });
+      problems.push({
+        file: source.file,
+        message: `id '${flow.id}' harus sama dengan nama file '${expected}'`,
+      });
     }
     if (parsed.some((p) => p.flow.id === flow.id)) {
       problems.push({ file: source.file, message: `flow '${flow.id}' sudah didefinisikan di file lain` });
@@ -239,9 +245,12 @@ function compileState(
       );
     } else if (kind === "password") {
       if (policy === undefined || !policies.has(policy)) {
-        at(`kebijakan password '${policy ?? ""}' tidak dikenal. Pilihan yang sah: ${choices([...policies.keys()])}`);
+        at(
+          `kebijakan password '${policy ?? ""}' tidak dikenal. Pilihan yang sah: ${choices([...policies.keys()])}`,
+        );
       }
-      if (state.input.save !== undefined) at("input password tidak boleh memakai 'save': password tidak pernah disimpan");
+      if (state.input.save !== undefined)
+        at("input password tidak boleh memakai 'save': password tidak pernah disimpan");
     } else if (policy !== undefined) {
       at(`validator '${kind}' tidak menerima argumen ':${policy}'`);
     }
@@ -261,7 +270,8 @@ function compileState(
 
   const hash = (fnv1a(JSON.stringify(state)) % 36 ** 4).toString(36).padStart(4, "0");
   const longest = Math.max(0, ...buttons.map((_, i) => `b|${key.replace("/", "|")}|${i}|${hash}`.length));
-  if (longest > CALLBACK_MAX) at(`id flow + state terlalu panjang untuk callback data (${longest} > ${CALLBACK_MAX})`);
+  if (longest > CALLBACK_MAX)
+    at(`id flow + state terlalu panjang untuk callback data (${longest} > ${CALLBACK_MAX})`);
 
   return {
     flow: flow.id,
@@ -286,7 +296,12 @@ function* textsOf(state: State): Generator<[string, Text]> {
 
 const PLACEHOLDER = /\{([a-z_]+)(?::([a-z0-9-]+))?\}/g;
 
-function checkText(text: Text, where: string, policies: Map<string, PasswordPolicy>, at: (m: string) => void) {
+function checkText(
+  text: Text,
+  where: string,
+  policies: Map<string, PasswordPolicy>,
+  at: (m: string) => void,
+) {
   const variants = typeof text === "string" ? [text] : Object.values(text);
   for (const variant of variants) {
     if (variant.trim().length === 0) at(`${where}: teks kosong`);
@@ -324,7 +339,8 @@ function compileNext(flowId: string, next: Next, where: string, at: (m: string) 
   return branches.map((b, i) => {
     const to = b.to.includes("/") ? b.to : `${flowId}/${b.to}`;
     if (b.if === undefined) {
-      if (typeof next !== "string" && i < branches.length - 1) at(`${where}: hanya cabang terakhir boleh tanpa 'if'`);
+      if (typeof next !== "string" && i < branches.length - 1)
+        at(`${where}: hanya cabang terakhir boleh tanpa 'if'`);
       return { to };
     }
     const guard = parseGuard(b.if);
@@ -344,7 +360,11 @@ function targetsOf(state: CompiledState): { to: string; where: string }[] {
   return out;
 }
 
-function checkTargets(flows: Map<string, CompiledFlow>, states: Map<string, CompiledState>, problems: FlowProblem[]) {
+function checkTargets(
+  flows: Map<string, CompiledFlow>,
+  states: Map<string, CompiledState>,
+  problems: FlowProblem[],
+) {
   for (const state of states.values()) {
     const file = flows.get(state.flow)?.file ?? state.flow;
     for (const { to, where } of targetsOf(state)) {
@@ -360,7 +380,11 @@ function checkTargets(flows: Map<string, CompiledFlow>, states: Map<string, Comp
   }
 }
 
-function checkReachable(flows: Map<string, CompiledFlow>, states: Map<string, CompiledState>, problems: FlowProblem[]) {
+function checkReachable(
+  flows: Map<string, CompiledFlow>,
+  states: Map<string, CompiledState>,
+  problems: FlowProblem[],
+) {
   const seen = new Set<string>();
   const queue = [...flows.values()].map((f) => `${f.id}/${f.start}`).filter((k) => states.has(k));
   while (queue.length > 0) {

@@ -8,19 +8,28 @@ export function flowsToMermaid(flows: CompiledFlows): string {
     const lines = [`### ${flow.id}: ${textOf(flow.title)}`, "", "```mermaid", "flowchart TD"];
     const node = (key: string) => key.replace(/[/-]/g, "_");
     for (const state of flow.states.values()) {
-      const shape = state.end === "success" ? `(["${state.id} ✓"])` : state.end === "handoff" ? `[["${state.id}"]]` : `["${state.id}"]`;
+      const shape =
+        state.end === "success"
+          ? `(["${state.id} ✓"])`
+          : state.end === "handoff"
+            ? `[["${state.id}"]]`
+            : `["${state.id}"]`;
       lines.push(`  ${node(state.key)}${shape}`);
     }
     for (const state of flow.states.values()) {
       state.buttons.forEach((b) => {
         for (const branch of b.next ?? []) {
           const label = clean(textOf(b.label)) + (branch.guard !== undefined ? " ?" : "");
-          const target = branch.to.startsWith(`${flow.id}/`) ? node(branch.to) : `${node(branch.to)}[/"${branch.to}"/]`;
+          const target = branch.to.startsWith(`${flow.id}/`)
+            ? node(branch.to)
+            : `${node(branch.to)}[/"${branch.to}"/]`;
           lines.push(`  ${node(state.key)} -->|"${label}"| ${target}`);
         }
       });
       for (const branch of state.input?.next ?? []) {
-        const target = branch.to.startsWith(`${flow.id}/`) ? node(branch.to) : `${node(branch.to)}[/"${branch.to}"/]`;
+        const target = branch.to.startsWith(`${flow.id}/`)
+          ? node(branch.to)
+          : `${node(branch.to)}[/"${branch.to}"/]`;
         lines.push(`  ${node(state.key)} -.->|"${state.input?.kind} ✓"| ${target}`);
       }
     }
@@ -35,5 +44,8 @@ function textOf(text: Text): string {
 }
 
 function clean(label: string): string {
-  return label.replace(/["{}|]/g, "'").replace(/\s+/g, " ").slice(0, 40);
+  return label
+    .replace(/["{}|]/g, "'")
+    .replace(/\s+/g, " ")
+    .slice(0, 40);
 }

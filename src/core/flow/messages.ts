@@ -20,7 +20,8 @@ export const MSG = {
     "Sepertinya ada kesulitan. Anda bisa membaca bantuan, bertanya ke petugas, atau kembali ke menu.",
   defaultHelp:
     "Pandu memandu aktivasi dan reset akun ASN Digital / MyASN / MySAPK.\n• Pilih tombol untuk menjawab.\n• /menu ke menu utama, /batal untuk membatalkan, /privasi untuk data yang disimpan.\n• Ketik pertanyaan Anda kapan saja.\n• Pandu tidak pernah meminta password, token, atau OTP.",
-  instansiNone: "Instansi itu belum ketemu. Coba ketik dengan kata lain, mis. 'kab bogor', 'kota bandung', 'kemenag'.",
+  instansiNone:
+    "Instansi itu belum ketemu. Coba ketik dengan kata lain, mis. 'kab bogor', 'kota bandung', 'kemenag'.",
   instansiPick: "Pilih instansi Anda:",
   instansiRetype: "Tidak ada di daftar? Ketik ulang nama instansinya.",
   textInvalid: "Jawaban harus berupa teks 2 sampai 200 karakter.",

@@ -11,7 +11,9 @@ export const Id = z
 export const Text = z
   .union([
     z.string().min(1),
-    z.strictObject({ id: z.string().min(1).describe("Indonesian text (required)") }).catchall(z.string().min(1)),
+    z
+      .strictObject({ id: z.string().min(1).describe("Indonesian text (required)") })
+      .catchall(z.string().min(1)),
   ])
   .describe(
     "Text shown to the user. Plain text (no Markdown). Placeholders: {nip}, {nip_arti}, {jenis}, {instansi}, {kontak}, {kebijakan:<policy>}, {var:<name>}. Either a string (Indonesian) or { id: ..., en: ... } per locale.",
@@ -28,7 +30,9 @@ export const Branch = z.strictObject({
   if: z
     .string()
     .optional()
-    .describe("Guard: 'var=value', 'var!=value', 'counter>=n', 'has:var'. Omit on the last (default) branch."),
+    .describe(
+      "Guard: 'var=value', 'var!=value', 'counter>=n', 'has:var'. Omit on the last (default) branch.",
+    ),
   to: Target,
 });
 export type Branch = z.infer<typeof Branch>;
@@ -52,7 +56,10 @@ export const Button = z
       .optional()
       .describe("Variables to set when pressed, e.g. { jalur: digital }"),
     count: Id.optional().describe("Counter to increment when pressed (e.g. token retries)"),
-    if: z.string().optional().describe("Show the button only when this guard holds (same syntax as branches)"),
+    if: z
+      .string()
+      .optional()
+      .describe("Show the button only when this guard holds (same syntax as branches)"),
   })
   .refine((b) => [b.to, b.url, b.intent].filter((x) => x !== undefined).length === 1, {
     message: "tombol harus punya tepat satu dari: to, url, intent",
@@ -62,7 +69,9 @@ export type Button = z.infer<typeof Button>;
 export const Input = z.strictObject({
   type: z
     .string()
-    .describe("Validator name: nip, email, text, instansi, or password:<policy-id> (e.g. password:asn-digital)"),
+    .describe(
+      "Validator name: nip, email, text, instansi, or password:<policy-id> (e.g. password:asn-digital)",
+    ),
   save: Id.optional().describe("Variable to keep the answer in (never for passwords)"),
   to: Next.describe("Where to go once the answer is valid"),
   maxFails: z.number().int().min(1).max(10).optional().describe("Failures before help is offered"),

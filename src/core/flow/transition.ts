@@ -8,8 +8,8 @@ import {
   type CompiledBranch,
   type CompiledFlows,
   type CompiledState,
-  HUMAN_KEY,
   type Guard,
+  HUMAN_KEY,
   MENU_KEY,
   PRIVACY_KEY,
 } from "./compile.ts";
@@ -34,7 +34,15 @@ export interface ButtonView {
   url?: string;
 }
 
-export type TrackEvent = "enter" | "complete" | "invalid" | "stale" | "recovered" | "secret" | "intent" | "faq";
+export type TrackEvent =
+  | "enter"
+  | "complete"
+  | "invalid"
+  | "stale"
+  | "recovered"
+  | "secret"
+  | "intent"
+  | "faq";
 
 export type Effect =
   | { type: "reply"; text: string; buttons?: ButtonView[][] }
@@ -152,7 +160,10 @@ class Run {
 
   recover(): void {
     const flow = this.world.flows.flows.get(this.session.flow);
-    const target = flow !== undefined && this.world.flows.states.has(`${flow.id}/${flow.start}`) ? `${flow.id}/${flow.start}` : MENU_KEY;
+    const target =
+      flow !== undefined && this.world.flows.states.has(`${flow.id}/${flow.start}`)
+        ? `${flow.id}/${flow.start}`
+        : MENU_KEY;
     this.track("recovered", this.key);
     this.reply(MSG.recovered);
     this.session = { ...this.session, history: [] };
@@ -172,7 +183,10 @@ class Run {
       case "privasi":
         return this.enter(PRIVACY_KEY, true);
       case "hapusdata":
-        this.session = { ...newSession(this.session.flow, this.session.state, this.now), locale: this.session.locale };
+        this.session = {
+          ...newSession(this.session.flow, this.session.state, this.now),
+          locale: this.session.locale,
+        };
         this.reply(MSG.erased);
         return this.enter(MENU_KEY, false);
     }
@@ -192,7 +206,10 @@ class Run {
         return this.enter(previous ?? MENU_KEY, false);
       }
       case "cancel":
-        this.session = { ...newSession(this.session.flow, this.session.state, this.now), locale: this.session.locale };
+        this.session = {
+          ...newSession(this.session.flow, this.session.state, this.now),
+          locale: this.session.locale,
+        };
         this.reply(MSG.cancelled);
         return this.enter(MENU_KEY, false);
       case "help": {
@@ -231,7 +248,8 @@ class Run {
         this.reply(MSG.expiredButton);
         return this.prompt();
       }
-      if (button.set !== undefined) this.session = { ...this.session, vars: { ...this.session.vars, ...button.set } };
+      if (button.set !== undefined)
+        this.session = { ...this.session, vars: { ...this.session.vars, ...button.set } };
       if (button.count !== undefined) {
         const counters = { ...this.session.counters };
         counters[button.count] = (counters[button.count] ?? 0) + 1;
@@ -257,7 +275,7 @@ class Run {
     const intent = INTENT_WORDS[folded];
     if (intent !== undefined) return this.intent(intent);
     // In a NIP step, digits are an answer (a short one gets a length error), except a 6-digit OTP.
-    const digitsOnly = input?.kind === "nip" && /^[\d\s.\-]+$/.test(text) && !/^\d{6}$/.test(text);
+    const digitsOnly = input?.kind === "nip" && /^[\d\s.-]+$/.test(text) && !/^\d{6}$/.test(text);
     if (!digitsOnly && looksLikeSecret(text)) {
       this.effects.push({ type: "delete-incoming" });
       this.track("secret", this.key);
@@ -305,7 +323,9 @@ class Run {
       case "nip": {
         const result = parseNip(text, this.today());
         if (result.valid) return save(result.nip, { jenis: result.kind });
-        return this.invalid([MSG.nipInvalid, ...result.errors.map((e) => `• ${e.message}`), MSG.nipExample].join("\n"));
+        return this.invalid(
+          [MSG.nipInvalid, ...result.errors.map((e) => `• ${e.message}`), MSG.nipExample].join("\n"),
+        );
       }
       case "email": {
         const result = parseEmail(text);
@@ -321,7 +341,9 @@ class Run {
       case "instansi": {
         const hits = this.world.directory?.search(text, INSTANSI_CHOICES) ?? [];
         if (hits.length === 0) return this.invalid(MSG.instansiNone);
-        const buttons = hits.map((h) => [{ label: h.name, data: `i|${this.session.flow}|${this.session.state}|${h.id}` }]);
+        const buttons = hits.map((h) => [
+          { label: h.name, data: `i|${this.session.flow}|${this.session.state}|${h.id}` },
+        ]);
         this.reply(`${MSG.instansiPick}\n\n${MSG.instansiRetype}`, [...buttons, ...this.navRow()]);
         return;
       }
@@ -343,12 +365,12 @@ class Run {
   }
 
   private password(text: string, policyId: string): void {
-    // The candidate is deleted at once and only the rule results survive this function.
+    const intent = INTENT_WORDS[foldSimple(text)];
+    if (intent !== undefined) return this.intent(intent);
+    // Anything else may be a password: deleted at once; only the rule results survive this function.
     this.effects.push({ type: "delete-incoming" });
     const policy = this.world.flows.policies.get(policyId)!;
-    if (text.length === 0 || INTENT_WORDS[foldSimple(text)] !== undefined) {
-      const intent = INTENT_WORDS[foldSimple(text)];
-      if (intent !== undefined) return this.intent(intent);
+    if (text.length === 0) {
       this.reply(MSG.empty);
       return this.prompt();
     }
@@ -450,34 +472,37 @@ class Run {
   /** Fills the placeholders of a text from the session and the world. */
   private render(text: Text): string {
     const vars = this.session.vars;
-    return this.resolveText(text).replace(/\{([a-z_]+)(?::([a-z0-9-]+))?\}/g, (whole, name: string, arg?: string) => {
-      switch (name) {
-        case "nip":
-          return vars.nip !== undefined ? formatNip(vars.nip) : "-";
-        case "nip_arti": {
-          if (vars.nip === undefined) return "-";
-          const result = parseNip(vars.nip, this.today());
-          if (!result.valid) return "-";
-          return [describeNip(result), ...result.warnings.map((w) => `⚠️ ${w.message}`)].join("\n");
+    return this.resolveText(text).replace(
+      /\{([a-z_]+)(?::([a-z0-9-]+))?\}/g,
+      (whole, name: string, arg?: string) => {
+        switch (name) {
+          case "nip":
+            return vars.nip !== undefined ? formatNip(vars.nip) : "-";
+          case "nip_arti": {
+            if (vars.nip === undefined) return "-";
+            const result = parseNip(vars.nip, this.today());
+            if (!result.valid) return "-";
+            return [describeNip(result), ...result.warnings.map((w) => `⚠️ ${w.message}`)].join("\n");
+          }
+          case "jenis":
+            return vars.jenis ?? "ASN";
+          case "instansi":
+            return (vars.instansi !== undefined && this.world.directory?.get(vars.instansi)?.name) || "-";
+          case "kontak":
+            return vars.instansi !== undefined && this.world.directory !== undefined
+              ? this.world.directory.card(vars.instansi)
+              : "-";
+          case "kebijakan": {
+            const policy = this.world.flows.policies.get(arg ?? "");
+            return policy !== undefined ? describePolicy(policy) : whole;
+          }
+          case "var":
+            return vars[arg ?? ""] ?? "-";
+          default:
+            return whole;
         }
-        case "jenis":
-          return vars.jenis ?? "ASN";
-        case "instansi":
-          return (vars.instansi !== undefined && this.world.directory?.get(vars.instansi)?.name) || "-";
-        case "kontak":
-          return vars.instansi !== undefined && this.world.directory !== undefined
-            ? this.world.directory.card(vars.instansi)
-            : "-";
-        case "kebijakan": {
-          const policy = this.world.flows.policies.get(arg ?? "");
-          return policy !== undefined ? describePolicy(policy) : whole;
-        }
-        case "var":
-          return vars[arg ?? ""] ?? "-";
-        default:
-          return whole;
-      }
-    });
+      },
+    );
   }
 
   private today(): { year: number; month: number; day: number } {
@@ -487,7 +512,11 @@ class Run {
 
   private reply(raw: string, buttons?: ButtonView[][]): void {
     const text = raw.trim();
-    this.effects.push(buttons !== undefined && buttons.length > 0 ? { type: "reply", text, buttons } : { type: "reply", text });
+    this.effects.push(
+      buttons !== undefined && buttons.length > 0
+        ? { type: "reply", text, buttons }
+        : { type: "reply", text },
+    );
   }
 
   private toast(text: string): void {
@@ -496,7 +525,11 @@ class Run {
 
   private track(event: TrackEvent, key: string, detail?: string): void {
     const [flow = "", state = ""] = key.split("/");
-    this.effects.push(detail === undefined ? { type: "track", event, flow, state } : { type: "track", event, flow, state, detail });
+    this.effects.push(
+      detail === undefined
+        ? { type: "track", event, flow, state }
+        : { type: "track", event, flow, state, detail },
+    );
   }
 }
 

@@ -46,7 +46,10 @@ describe("transition", () => {
   });
 
   it("refuses forged button data with a toast and no state change", () => {
-    const { session, effects } = run(at("aktivasi/d-kode"), { type: "button", data: "b|aktivasi|d-kode|99|zzzz" });
+    const { session, effects } = run(at("aktivasi/d-kode"), {
+      type: "button",
+      data: "b|aktivasi|d-kode|99|zzzz",
+    });
     expect(session.state).toBe("d-kode");
     expect(toasts(effects)).toEqual(["Maaf, tombol itu sudah tidak berlaku. Ini langkah Anda sekarang:"]);
     const garbage = run(at("aktivasi/d-kode"), { type: "button", data: "💥|x" });
@@ -60,7 +63,9 @@ describe("transition", () => {
     const second = run(first.session, { type: "button", data }, { type: "button", data });
     expect(second.session.state).toBe("mulai");
     expect(second.session.flow).toBe("aktivasi");
-    expect(toasts(second.effects)).toEqual(["Tombol itu dari langkah sebelumnya. Silakan lanjut dari pesan terakhir."]);
+    expect(toasts(second.effects)).toEqual([
+      "Tombol itu dari langkah sebelumnya. Silakan lanjut dari pesan terakhir.",
+    ]);
     expect(replies(second.effects)).toEqual([]);
   });
 
@@ -75,7 +80,10 @@ describe("transition", () => {
   it("keeps the history bounded", () => {
     let s = at("aktivasi/d-nip");
     for (let i = 0; i < HISTORY_MAX * 3; i++) {
-      const out = run(s, { type: "button", data: dataOf(run(s, { type: "command", name: "bantuan" }).effects, "Muncul pesan gagal") });
+      const out = run(s, {
+        type: "button",
+        data: dataOf(run(s, { type: "command", name: "bantuan" }).effects, "Muncul pesan gagal"),
+      });
       s = run(out.session, { type: "button", data: dataOf(out.effects, "Coba lagi") }).session;
     }
     expect(s.history.length).toBeLessThanOrEqual(HISTORY_MAX);
@@ -105,7 +113,10 @@ describe("transition", () => {
   it("emits funnel events: enter and complete", () => {
     const s = at("aktivasi/d-login");
     const before = run(s, { type: "command", name: "bantuan" });
-    const { effects } = run(s, { type: "button", data: dataOf(before.effects, "✅ MFA aktif, saya sudah masuk") });
+    const { effects } = run(s, {
+      type: "button",
+      data: dataOf(before.effects, "✅ MFA aktif, saya sudah masuk"),
+    });
     const tracks = effects.flatMap((e) => (e.type === "track" ? [`${e.event}:${e.flow}/${e.state}`] : []));
     expect(tracks).toEqual(["enter:aktivasi/selesai", "complete:aktivasi/selesai"]);
   });
