@@ -5,41 +5,60 @@ const Level = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silen
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
 
+function intWithDefault(fallback: number, min: number, max: number) {
+  return z.preprocess(
+    (v) => (v === "" || v === undefined ? String(fallback) : v),
+    z.coerce.number().int().min(min).max(max),
+  );
+}
+
 /** Every environment variable Pandu reads, parsed once in main.ts. */
-export const Config = z.object({
-  BOT_TOKEN: optionalString.pipe(
-    z
-      .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "bukan token bot Telegram (bentuk: 123456:ABC…)")
-      .optional(),
-  ),
-  TELEGRAM_API_ROOT: optionalUrl,
-  REDIS_URL: optionalString,
-  HR_CHAT_ID: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().optional()),
-  ADMIN_IDS: z.preprocess(
-    (v) =>
-      typeof v === "string"
-        ? v
-            .split(",")
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : (v ?? []),
-    z.array(z.coerce.number().int().positive()),
-  ),
-  WEBHOOK_URL: optionalUrl,
-  WEBHOOK_SECRET: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,256}$/, "hanya A-Z, a-z, 0-9, _ dan -, maksimal 256 karakter")
-      .optional(),
-  ),
-  PORT: z.preprocess(
-    (v) => (v === "" || v === undefined ? "8080" : v),
-    z.coerce.number().int().min(1).max(65535),
-  ),
-  LOG_LEVEL: z.preprocess((v) => (v === "" || v === undefined ? "info" : v), Level),
-  FLOWS_DIR: z.preprocess((v) => (v === "" || v === undefined ? "flows" : v), z.string()),
-});
+export const Config = z
+  .object({
+    BOT_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "bukan token bot Telegram (bentuk: 123456:ABC…)")
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: optionalUrl,
+    REDIS_URL: optionalString,
+    HR_CHAT_ID: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().optional()),
+    ADMIN_IDS: z.preprocess(
+      (v) =>
+        typeof v === "string"
+          ? v
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : (v ?? []),
+      z.array(z.coerce.number().int().positive()),
+    ),
+    WEBHOOK_URL: optionalUrl,
+    WEBHOOK_SECRET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, "hanya A-Z, a-z, 0-9, _ dan -, maksimal 256 karakter")
+        .optional(),
+    ),
+    PORT: z.preprocess(
+      (v) => (v === "" || v === undefined ? "8080" : v),
+      z.coerce.number().int().min(1).max(65535),
+    ),
+    LOG_LEVEL: z.preprocess((v) => (v === "" || v === undefined ? "info" : v), Level),
+    FLOWS_DIR: z.preprocess((v) => (v === "" || v === undefined ? "flows" : v), z.string()),
+    /** Session lifetime since the last message; the default covers waiting a day or more for the email token. */
+    SESSION_TTL_SECONDS: intWithDefault(7 * 24 * 3600, 60, 365 * 24 * 3600),
+    /** A crashed holder frees a chat after this. */
+    LOCK_TTL_MS: intWithDefault(30_000, 1_000, 300_000),
+    /** How long an update waits for its busy chat before it is left for redelivery. */
+    LOCK_WAIT_MS: intWithDefault(5_000, 10, 60_000),
+  })
+  .refine((c) => c.WEBHOOK_URL === undefined || c.WEBHOOK_SECRET !== undefined, {
+    path: ["WEBHOOK_SECRET"],
+    message:
+      "wajib diisi bila WEBHOOK_URL diisi (Telegram mengirimnya di header X-Telegram-Bot-Api-Secret-Token)",
+  });
 export type Config = z.infer<typeof Config>;
 
 export class ConfigError extends Error {

@@ -16,7 +16,18 @@ const COMMON: RedisOptions = {
  *   redis-sentinel://[:pass@]h1:26379,h2:26379/mymaster  Sentinel (master name as path)
  *   redis-cluster://[:pass@]h1:6379,h2:6379             Cluster (keys use {chat} hash tags)
  */
-export function createRedis(url: string, extra: RedisOptions = {}): RedisClient {
+export function createRedis(
+  url: string,
+  extra: RedisOptions = {},
+  onError: (err: Error) => void = () => {},
+): RedisClient {
+  const client = build(url, extra);
+  // ioredis prints unhandled "error" events to the console; route them to the caller instead.
+  client.on("error", onError);
+  return client;
+}
+
+function build(url: string, extra: RedisOptions): RedisClient {
   const parsed = /^(redis-sentinel|redis-cluster):\/\/(?:([^@]*)@)?([^/?#]+)(?:\/([^?#]*))?/.exec(url);
   if (parsed === null) return new Redis(url, { ...COMMON, ...extra });
   const [, scheme, auth, hostList = "", path] = parsed;

@@ -1,3 +1,4 @@
+import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, GrammyError, HttpError, type SessionFlavor, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { decide } from "../../app/decide.ts";
@@ -60,6 +61,8 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
     new MemoryChatStore({ ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL, now });
   const storage = new LeasedStorage(store);
 
+  // Within one process, one update per chat at a time (the store's lock does the same across processes).
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   bot.use(async (ctx, next) => {
     ctx.log = options.logger.child({ update_id: ctx.update.update_id, chat_id: ctx.chat?.id });
     const started = performance.now();

@@ -1,0 +1,141 @@
+import { type RunnerHandle, run } from "@grammyjs/runner";
+import type { ChatStore } from "../adapters/chat-store.ts";
+import { createHttpServer, type HttpServer } from "../adapters/http/server.ts";
+import { MemoryChatStore } from "../adapters/memory/chat-store.ts";
+import { apiTransformer, createMetrics, type Metrics, updateType } from "../adapters/metrics.ts";
+import { RedisChatStore } from "../adapters/redis/chat-store.ts";
+import { createRedis, waitReady } from "../adapters/redis/connect.ts";
+import { type BotHooks, createBot } from "../adapters/telegram/bot.ts";
+import { installLimits } from "../adapters/telegram/limits.ts";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import { COMMAND_MENU } from "./commands.ts";
+import { loadWorld } from "./world.ts";
+
+export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
+
+export interface Runtime {
+  mode: "polling" | "webhook";
+  port: number;
+  metrics: Metrics;
+  store: ChatStore;
+  /** Graceful stop: no new updates, in-flight ones finish, Redis closed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Pandu as `npm start` does: flows checked, store chosen (Redis when
+ * REDIS_URL is set), Telegram limits installed, then long polling through the
+ * runner or a webhook on node:http, with /healthz, /readyz and /metrics.
+ */
+export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  if (config.BOT_TOKEN === undefined) {
+    throw new Error("BOT_TOKEN belum diisi. Untuk mencoba tanpa Telegram: npm run chat");
+  }
+  const world = await loadWorld({ flowsDir: config.FLOWS_DIR });
+  const metrics = createMetrics();
+
+  let store: ChatStore;
+  if (config.REDIS_URL !== undefined) {
+    const redis = createRedis(config.REDIS_URL, {}, (err) =>
+      logger.warn({ err: err.message }, "redis connection"),
+    );
+    await waitReady(redis, 10_000).catch((err: Error) =>
+      logger.error({ err: err.message }, "redis not ready yet; retrying in the background"),
+    );
+    store = new RedisChatStore({
+      redis,
+      ttlSeconds: config.SESSION_TTL_SECONDS,
+      lockTtlMs: config.LOCK_TTL_MS,
+      lockWaitMs: config.LOCK_WAIT_MS,
+      onLockWait: (seconds) => metrics.lockWait.observe(seconds),
+    });
+  } else {
+    store = new MemoryChatStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
+    logger.warn("REDIS_URL not set: sessions in memory, lost on restart, one process only");
+  }
+
+  const hooks: BotHooks = {
+    update: (update, seconds) => {
+      metrics.updates.inc({ type: updateType(update) });
+      metrics.updateDuration.observe(seconds);
+    },
+    track: (e) => {
+      const labels = { flow: e.flow, state: e.state };
+      if (e.event === "enter") metrics.flowStateEntries.inc(labels);
+      else if (e.event === "complete") metrics.flowCompletions.inc(labels);
+      else if (e.event === "invalid") metrics.flowInvalidInputs.inc(labels);
+    },
+    error: (kind) => metrics.errors.inc({ kind }),
+    duplicate: () => metrics.duplicateUpdates.inc(),
+  };
+  const bot = createBot({
+    token: config.BOT_TOKEN,
+    world,
+    logger,
+    store,
+    hooks,
+    ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+  });
+  // Innermost: counts every real attempt, retries included.
+  bot.api.config.use(apiTransformer(metrics));
+  installLimits(bot.api);
+  await bot.init();
+  await bot.api.setMyCommands(COMMAND_MENU);
+
+  let stopping = false;
+  let runner: RunnerHandle | undefined;
+  const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
+  const http: HttpServer = createHttpServer({
+    logger,
+    ...(webhookPath !== undefined
+      ? {
+          webhookPath,
+          webhookSecret: config.WEBHOOK_SECRET,
+          handleUpdate: (update: unknown) => bot.handleUpdate(update as never),
+        }
+      : {}),
+    ready: async () => {
+      const checks = {
+        flows: world.flows.states.size > 0,
+        store: await store.ping(),
+        updates: !stopping && (runner?.isRunning() ?? true),
+      };
+      return { ok: Object.values(checks).every(Boolean), checks };
+    },
+    metrics,
+    shuttingDown: () => stopping,
+  });
+  const port = await http.listen(config.PORT);
+
+  if (config.WEBHOOK_URL !== undefined) {
+    await bot.api.setWebhook(config.WEBHOOK_URL, {
+      secret_token: config.WEBHOOK_SECRET,
+      allowed_updates: [...ALLOWED_UPDATES],
+      max_connections: 40,
+    });
+  } else {
+    await bot.api.deleteWebhook();
+    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+  }
+  logger.info(
+    { bot: bot.botInfo.username, mode: runner ? "polling" : "webhook", port, flows: world.flows.flows.size },
+    "Pandu berjalan",
+  );
+
+  return {
+    mode: runner ? "polling" : "webhook",
+    port,
+    metrics,
+    store,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      logger.info("stopping: no new updates, finishing those in flight");
+      if (runner?.isRunning()) await runner.stop();
+      await http.close();
+      await store.close();
+      logger.info("stopped");
+    },
+  };
+}
