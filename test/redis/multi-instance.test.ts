@@ -71,9 +71,10 @@ async function baseline(world: World) {
         const last = [...t.calls]
           .reverse()
           .find((x) => x.method === "sendMessage" && x.payload.chat_id === chatId && x.payload.reply_markup);
-        const buttons = (
-          last?.payload.reply_markup as { inline_keyboard: { text: string; callback_data?: string }[][] }
-        ).inline_keyboard.flat();
+        const markup = last?.payload.reply_markup as
+          | { inline_keyboard: { text: string; callback_data?: string }[][] }
+          | undefined;
+        const buttons = markup?.inline_keyboard.flat() ?? [];
         const data = buttons.find((b) => b.text === line.slice(1))?.callback_data;
         if (data === undefined) throw new Error(`chat ${chatId}: no button ${line}`);
         update = {
