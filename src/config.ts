@@ -43,7 +43,7 @@ export const Config = z
     ),
     PORT: z.preprocess(
       (v) => (v === "" || v === undefined ? "8080" : v),
-      z.coerce.number().int().min(1).max(65535),
+      z.coerce.number().int().min(0).max(65535),
     ),
     LOG_LEVEL: z.preprocess((v) => (v === "" || v === undefined ? "info" : v), Level),
     FLOWS_DIR: z.preprocess((v) => (v === "" || v === undefined ? "flows" : v), z.string()),
@@ -69,7 +69,10 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = Config.safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `• ${i.path.join(".")}: ${i.message}`);
+    const lines = result.error.issues.map((i) => {
+      const [name, ...rest] = i.path.map(String);
+      return `• ${name}:${rest.length > 0 ? ` (bagian ${rest.map((r) => Number(r) + 1).join(".")})` : ""} ${i.message}`;
+    });
     throw new ConfigError(`Konfigurasi tidak sah:\n${lines.join("\n")}`);
   }
   return result.data;
