@@ -31,6 +31,8 @@ export interface FaqHitRef {
   score: number;
   /** A flow target ("aktivasi/pilih-jalur") the answer may offer to start. */
   flow?: string;
+  /** "high": answer at once; "low": ask "Apakah maksud Anda…". Absent: judged by score. */
+  confidence?: "high" | "low";
 }
 
 export interface FaqLookup {

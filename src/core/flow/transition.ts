@@ -305,7 +305,10 @@ class Run {
     const faq = this.world.faq;
     if (faq === undefined) return false;
     const [hit] = faq.search(text, 1);
-    if (hit === undefined || hit.score < (this.world.faqConfident ?? 0.5)) return false;
+    const confident =
+      hit !== undefined &&
+      (hit.confidence ?? (hit.score >= (this.world.faqConfident ?? 0.5) ? "high" : "low")) === "high";
+    if (!confident) return false;
     this.track("faq", this.key, hit.id);
     this.reply(`💡 ${hit.title}\n\n${hit.answer}`);
     return true;
