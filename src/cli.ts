@@ -2,6 +2,7 @@
  * `npm run pandu -- <command>`:
  *   nip <NIP> [--json]          validate and explain one NIP / NI PPPK
  *   faq "<question>" [--json]   top FAQ hits
+ *   faq gaps [--json]           questions the bot could not answer (REDIS_URL)
  *   flows check [--dir flows]   lint every flow, FAQ link and data file
  *   flows graph                 Mermaid diagrams of the flows
  *   flows schema [--write]      JSON Schema of flow files (flows/flow.schema.json)
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
     case "nip":
       return nip(positional.slice(1).join(" "));
     case "faq":
+      if (sub === "gaps" && positional.length === 2) return faqGaps();
       return faq(positional.slice(1).join(" "));
     case "flows":
       if (sub === "check") return flowsCheck(option("dir") ?? "flows");
@@ -84,6 +86,28 @@ async function faq(question: string): Promise<number> {
   else if (hits.length === 0) print("Tidak ada jawaban yang cocok.");
   else print(hits.map((h) => `[${h.score.toFixed(2)}] ${h.id}: ${h.title}`).join("\n"));
   return 0;
+}
+
+/** Unanswered questions recorded by the running bot (needs REDIS_URL: the in-memory log lives in the bot's process). */
+async function faqGaps(): Promise<number> {
+  const url = process.env.REDIS_URL;
+  if (url === undefined || url === "") {
+    process.stderr.write(
+      "REDIS_URL belum diisi: tanpa Redis, pertanyaan yang belum terjawab hanya ada di memori proses bot (lihat /faqgap di Telegram).\n",
+    );
+    return 1;
+  }
+  const { createRedis, waitReady } = await import("./adapters/redis/connect.ts");
+  const { RedisFaqLog, formatGaps } = await import("./adapters/faq-log.ts");
+  const redis = createRedis(url);
+  try {
+    await waitReady(redis);
+    const gaps = await new RedisFaqLog(redis).gaps(Number(option("limit") ?? 50));
+    print(json ? gaps : formatGaps(gaps));
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function flowsCheck(dir: string): Promise<number> {

@@ -7,6 +7,7 @@ export const COMMAND_MENU: { command: string; description: string }[] = [
   { command: "batal", description: "Batalkan langkah yang sedang berjalan" },
   { command: "bantuan", description: "Bantuan untuk langkah ini" },
   { command: "petugas", description: "Hubungi petugas kepegawaian" },
+  { command: "faq", description: "Tanya jawab: /faq lalu pertanyaan Anda" },
   { command: "privasi", description: "Data apa yang disimpan Pandu" },
   { command: "hapusdata", description: "Hapus data Anda dari Pandu" },
 ];
@@ -34,6 +35,8 @@ export function textToEvent(text: string, botUsername?: string): Event | undefin
     return payload ? { type: "start", payload: payload.trim().slice(0, 64) } : { type: "start" };
   if (name === "help") return { type: "command", name: "bantuan" };
   if (name === "cancel") return { type: "command", name: "batal" };
+  if (name === "faq")
+    return payload ? { type: "command", name, args: payload.trim() } : { type: "command", name };
   if ((COMMANDS as readonly string[]).includes(name)) return { type: "command", name: name as CommandName };
   return { type: "text", text };
 }

@@ -1,5 +1,6 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import type { ChatStore } from "../adapters/chat-store.ts";
+import { type FaqLog, MemoryFaqLog, RedisFaqLog } from "../adapters/faq-log.ts";
 import { createHttpServer, type HttpServer } from "../adapters/http/server.ts";
 import { MemoryChatStore } from "../adapters/memory/chat-store.ts";
 import { apiTransformer, createMetrics, type Metrics, updateType } from "../adapters/metrics.ts";
@@ -36,6 +37,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const metrics = createMetrics();
 
   let store: ChatStore;
+  let faqLog: FaqLog = new MemoryFaqLog();
   if (config.REDIS_URL !== undefined) {
     const redis = createRedis(config.REDIS_URL, {}, (err) =>
       logger.warn({ err: err.message }, "redis connection"),
@@ -50,6 +52,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       lockWaitMs: config.LOCK_WAIT_MS,
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
+    faqLog = new RedisFaqLog(redis);
   } else {
     store = new MemoryChatStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
     logger.warn("REDIS_URL not set: sessions in memory, lost on restart, one process only");
@@ -75,6 +78,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     logger,
     store,
     hooks,
+    faqLog,
+    adminIds: config.ADMIN_IDS,
     ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
   });
   // Innermost: counts every real attempt, retries included.

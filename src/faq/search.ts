@@ -122,7 +122,9 @@ export function createFaqIndex(entries: readonly FaqEntry[], tuning: Partial<Faq
       // non-increasing down the list so "best first" also holds for the scores.
       const results = mini.search(terms.join(" "));
       const top = results[0]?.score ?? 0;
-      const clear = top > 0 && (top - (results[1]?.score ?? 0)) / top >= t.margin;
+      // One common word ("cara", "gagal", "email") names a theme, not a question: never answer it outright.
+      const vague = terms.length === 1 && results.length > 3;
+      const clear = !vague && top > 0 && (top - (results[1]?.score ?? 0)) / top >= t.margin;
       const hits: FaqHit[] = [];
       let ceiling = 1;
       for (const r of results.slice(0, limit)) {

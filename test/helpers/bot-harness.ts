@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { ChatStore } from "../../src/adapters/chat-store.ts";
+import type { FaqLog } from "../../src/adapters/faq-log.ts";
 import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { type BotHooks, createBot } from "../../src/adapters/telegram/bot.ts";
 import type { World } from "../../src/core/flow/transition.ts";
@@ -43,7 +44,14 @@ export class LogCapture extends Writable {
  */
 export function createTestBot(
   world: World,
-  options: { now?: () => number; logLevel?: string; store?: ChatStore; hooks?: BotHooks } = {},
+  options: {
+    now?: () => number;
+    logLevel?: string;
+    store?: ChatStore;
+    hooks?: BotHooks;
+    faqLog?: FaqLog;
+    adminIds?: number[];
+  } = {},
 ) {
   const calls: ApiCall[] = [];
   const store = options.store ?? new MemoryChatStore({ ttlSeconds: 3600 });
@@ -56,6 +64,8 @@ export function createTestBot(
     store,
     botInfo: BOT_INFO,
     ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
+    ...(options.faqLog !== undefined ? { faqLog: options.faqLog } : {}),
+    ...(options.adminIds !== undefined ? { adminIds: options.adminIds } : {}),
     now: options.now ?? (() => Date.UTC(2026, 10, 24, 3, 0, 0)),
   });
   let messageId = 1000;

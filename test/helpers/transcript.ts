@@ -111,7 +111,8 @@ export function engineDriver(world: World, t: Transcript): Driver {
       const replies = decision.effects.flatMap((e) =>
         e.type === "reply" ? [{ text: e.text, buttons: (e.buttons ?? []).flat() }] : [],
       );
-      for (const r of replies) if (r.buttons.length > 0) last = r.buttons;
+      // Every button shown in this turn stays tappable (later messages first, for duplicate labels).
+      if (replies.some((r) => r.buttons.length > 0)) last = [...replies].reverse().flatMap((r) => r.buttons);
       return {
         replies,
         deleted: decision.effects.some((e) => e.type === "delete-incoming"),
@@ -150,7 +151,8 @@ export function botDriver(world: World, t: Transcript, chatId = 777001) {
             );
           return { text: String(c.payload.text), buttons };
         });
-      for (const r of replies) if (r.buttons.length > 0) last = r.buttons;
+      // Every button shown in this turn stays tappable (later messages first, for duplicate labels).
+      if (replies.some((r) => r.buttons.length > 0)) last = [...replies].reverse().flatMap((r) => r.buttons);
       return {
         replies,
         deleted: calls.some((c) => c.method === "deleteMessage" && c.payload.message_id === messageId),

@@ -5,6 +5,7 @@ import { decide } from "../../app/decide.ts";
 import type { Effect, World } from "../../core/flow/transition.ts";
 import type { Logger } from "../../logger.ts";
 import { type ChatStore, LeasedStorage, LockTimeoutError } from "../chat-store.ts";
+import { type FaqLog, formatGaps, MemoryFaqLog } from "../faq-log.ts";
 import { MemoryChatStore } from "../memory/chat-store.ts";
 import { runEffects } from "./run-effects.ts";
 import { toEvent } from "./to-event.ts";
@@ -37,18 +38,30 @@ export interface BotOptions {
   /** Local Bot API server or emulator, e.g. http://127.0.0.1:8081. */
   apiRoot?: string;
   hooks?: BotHooks;
+  /** Where unanswered questions and 👍/👎 go; in memory when absent. */
+  faqLog?: FaqLog;
+  /** Telegram user ids allowed to use admin commands (/faqgap). */
+  adminIds?: number[];
 }
 
 export const APOLOGY = "Maaf, terjadi kesalahan. Silakan coba lagi.";
 export const OUTAGE = "Maaf, sedang ada gangguan, silakan coba beberapa saat lagi.";
 export const DEFAULT_SESSION_TTL = 7 * 24 * 3600;
+/** Offered in inline mode before anything is typed. */
+const INLINE_DEFAULTS = [
+  "cara-aktivasi",
+  "token-tidak-masuk",
+  "email-tidak-sesuai",
+  "syarat-password",
+  "invalid-authenticator-code",
+];
 
 /**
  * Builds the grammY bot: journeys in private chats, a pointer to the private
  * chat in groups, everything else ignored. Sessions go through grammY's
  * session middleware, keyed by chat.
  */
-export function createBot(options: BotOptions): Bot<PanduContext> & { store: ChatStore } {
+export function createBot(options: BotOptions): Bot<PanduContext> & { store: ChatStore; faqLog: FaqLog } {
   const now = options.now ?? Date.now;
   const bot = new Bot<PanduContext>(options.token, {
     ...(options.botInfo !== undefined ? { botInfo: options.botInfo } : {}),
@@ -60,6 +73,8 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
     options.store ??
     new MemoryChatStore({ ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL, now });
   const storage = new LeasedStorage(store);
+  const faqLog = options.faqLog ?? new MemoryFaqLog();
+  const admins = new Set(options.adminIds ?? []);
 
   // Within one process, one update per chat at a time (the store's lock does the same across processes).
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
@@ -87,7 +102,38 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
     );
   });
 
+  // Inline mode: "@bot token" in any chat offers FAQ answers to share.
+  bot.on("inline_query", async (ctx) => {
+    const query = ctx.inlineQuery.query.trim().slice(0, 200);
+    const faq = options.world.faq;
+    const hits =
+      faq === undefined
+        ? []
+        : query.length > 0
+          ? faq.search(query, 5)
+          : INLINE_DEFAULTS.flatMap((id) => faq.get(id) ?? []);
+    await ctx.answerInlineQuery(
+      hits.map((hit) => ({
+        type: "article" as const,
+        id: hit.id,
+        title: hit.title,
+        description: hit.answer.slice(0, 120),
+        input_message_content: {
+          message_text: `💡 ${hit.title}\n\n${hit.answer}\n\n— Pandu, asisten akun ASN: @${ctx.me.username}`,
+          link_preview_options: { is_disabled: true },
+        },
+      })),
+      { cache_time: 300, is_personal: false },
+    );
+  });
+
   const privateChats = bot.chatType("private");
+  // Admin commands, answered before the journeys; anyone else's /faqgap is just text to the engine.
+  privateChats.command("faqgap", async (ctx, next) => {
+    if (!admins.has(ctx.from.id)) return next();
+    const gaps = await faqLog.gaps(20);
+    await ctx.reply(`Pertanyaan yang belum terjawab (data pribadi disamarkan):\n${formatGaps(gaps)}`);
+  });
   // One update per chat at a time, across processes; an update_id already applied is skipped.
   privateChats.use(async (ctx, next) => {
     const chat = String(ctx.chat.id);
@@ -144,7 +190,7 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
           "stored session unreadable; started afresh",
         );
       }
-      await runEffects(ctx, decision.effects, ctx.log);
+      await runEffects(ctx, decision.effects, ctx.log, faqLog);
       if (hooks.track !== undefined) for (const e of decision.effects) if (e.type === "track") hooks.track(e);
       // Assigned only once every effect ran: a failure keeps the previous session.
       ctx.session = decision.session;
@@ -165,7 +211,7 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
     const log = (err.ctx as Partial<PanduContext>).log ?? options.logger;
     logError(log, err.error);
   });
-  return Object.assign(bot, { store });
+  return Object.assign(bot, { store, faqLog });
 }
 
 function logError(log: Logger, error: unknown): void {

@@ -1,7 +1,9 @@
 import { type Context, GrammyError } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
+import { maskText } from "../../app/mask.ts";
 import type { ButtonView, Effect } from "../../core/flow/transition.ts";
 import type { Logger } from "../../logger.ts";
+import type { FaqLog } from "../faq-log.ts";
 
 /** Inline keyboard rows from rendered buttons. */
 export function toKeyboard(rows: ButtonView[][]): InlineKeyboardButton[][] {
@@ -20,7 +22,12 @@ export function toKeyboard(rows: ButtonView[][]): InlineKeyboardButton[][] {
  * delete is logged and ignored (the message may be gone already); a failed
  * send throws so the session is not saved.
  */
-export async function runEffects(ctx: Context, effects: Effect[], log: Logger): Promise<void> {
+export async function runEffects(
+  ctx: Context,
+  effects: Effect[],
+  log: Logger,
+  faqLog?: FaqLog,
+): Promise<void> {
   const chatId = ctx.chat?.id;
   let toast: string | undefined;
   for (const effect of effects) {
@@ -53,6 +60,17 @@ export async function runEffects(ctx: Context, effects: Effect[], log: Logger): 
           { event: effect.event, flow: effect.flow, state: effect.state, detail: effect.detail },
           "flow",
         );
+        break;
+      case "faq-gap":
+        // Learning material only: never fail the update for it.
+        await faqLog
+          ?.gap(maskText(effect.text), effect.best)
+          .catch((err: unknown) => log.warn({ err: String(err) }, "faq gap not recorded"));
+        break;
+      case "faq-feedback":
+        await faqLog
+          ?.feedback(effect.id, effect.helpful)
+          .catch((err: unknown) => log.warn({ err: String(err) }, "faq feedback not recorded"));
         break;
     }
   }

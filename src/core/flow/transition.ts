@@ -3,7 +3,7 @@ import { parseEmail } from "../validate/email.ts";
 import { describeNip, formatNip, parseNip } from "../validate/nip.ts";
 import { checkPassword, describePolicy, formatPasswordCheck } from "../validate/password.ts";
 import { looksLikeSecret } from "../validate/secret.ts";
-import type { DirectoryLookup, FaqLookup } from "../world.ts";
+import type { DirectoryLookup, FaqHitRef, FaqLookup } from "../world.ts";
 import {
   type CompiledBranch,
   type CompiledFlows,
@@ -16,13 +16,13 @@ import {
 import { MSG } from "./messages.ts";
 import type { Intent, Text } from "./schema.ts";
 
-export const COMMANDS = ["menu", "batal", "bantuan", "privasi", "petugas", "hapusdata"] as const;
+export const COMMANDS = ["menu", "batal", "bantuan", "privasi", "petugas", "hapusdata", "faq"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** What happened in the chat, already stripped of transport details. */
 export type Event =
   | { type: "start"; payload?: string }
-  | { type: "command"; name: CommandName }
+  | { type: "command"; name: CommandName; args?: string }
   | { type: "text"; text: string }
   | { type: "button"; data: string }
   | { type: "unsupported"; kind: string };
@@ -42,7 +42,8 @@ export type TrackEvent =
   | "recovered"
   | "secret"
   | "intent"
-  | "faq";
+  | "faq"
+  | "faq-unsure";
 
 export type Effect =
   | { type: "reply"; text: string; buttons?: ButtonView[][] }
@@ -50,7 +51,11 @@ export type Effect =
   | { type: "delete-incoming" }
   /** A short notice on a button press (Telegram: answerCallbackQuery text). */
   | { type: "toast"; text: string }
-  | { type: "track"; event: TrackEvent; flow: string; state: string; detail?: string };
+  | { type: "track"; event: TrackEvent; flow: string; state: string; detail?: string }
+  /** A question the FAQ could not answer with confidence: the adapter masks and records it. */
+  | { type: "faq-gap"; text: string; best?: string }
+  /** 👍 / 👎 under an FAQ answer. */
+  | { type: "faq-feedback"; id: string; helpful: boolean };
 
 /** The engine's read-only world: compiled flows plus pure look-ups. */
 export interface World {
@@ -67,6 +72,8 @@ export interface Transition {
 }
 
 const TEXT_MAX = 1000;
+/** FAQ hits below this score are not worth suggesting (0..1). */
+const FAQ_SUGGEST = 0.25;
 const INSTANSI_CHOICES = 5;
 
 const INTENT_WORDS: Record<string, Intent> = {
@@ -143,7 +150,7 @@ class Run {
         this.enter(MENU_KEY, false);
         return;
       case "command":
-        this.command(event.name);
+        this.command(event.name, event.args);
         return;
       case "button":
         this.button(event.data);
@@ -170,8 +177,15 @@ class Run {
     this.enter(target, false);
   }
 
-  private command(name: CommandName): void {
+  private command(name: CommandName, args?: string): void {
     switch (name) {
+      case "faq":
+        if (args !== undefined && args.trim().length > 0) {
+          if (!this.askFaq(args.trim().slice(0, TEXT_MAX), true)) this.prompt();
+          return;
+        }
+        this.reply(MSG.faqAsk);
+        return;
       case "menu":
         return this.intent("menu");
       case "batal":
@@ -226,6 +240,21 @@ class Run {
     const parts = data.split("|");
     const kind = parts[0];
     if (kind === "g" && parts.length === 2 && isIntent(parts[1])) return this.intent(parts[1]);
+    if (kind === "f" && parts.length === 2) {
+      const hit = this.world.faq?.get(parts[1] ?? "");
+      if (hit === undefined) return this.toast(MSG.unknownButton);
+      this.track("faq", this.key, hit.id);
+      this.faqAnswer(hit);
+      if (this.inJourney) this.prompt();
+      return;
+    }
+    if (kind === "v" && parts.length === 3 && this.world.faq?.get(parts[1] ?? "") !== undefined) {
+      this.effects.push({ type: "faq-feedback", id: parts[1]!, helpful: parts[2] === "1" });
+      return this.toast(MSG.faqThanks);
+    }
+    if (kind === "s" && parts.length === 3 && this.world.flows.states.has(`${parts[1]}/${parts[2]}`)) {
+      return this.enter(`${parts[1]}/${parts[2]}`, true);
+    }
     if ((kind === "b" && parts.length === 5) || (kind === "i" && parts.length === 4)) {
       const key = `${parts[1]}/${parts[2]}`;
       const target = this.world.flows.states.get(key);
@@ -295,9 +324,63 @@ class Run {
     if (button !== undefined && button.url === undefined) {
       return this.button(`b|${this.session.flow}|${this.session.state}|${index}|${this.state.hash}`);
     }
-    if (this.answerQuestion(text)) return this.prompt();
+    if (this.askFaq(text, false)) return;
     this.reply(this.state.buttons.length > 0 ? MSG.chooseButton : MSG.notUnderstood);
     this.prompt();
+  }
+
+  /** Outside a journey (menu, privacy) an FAQ answer stands alone; inside one the step is shown again after it. */
+  private get inJourney(): boolean {
+    return this.key !== MENU_KEY && this.key !== PRIVACY_KEY;
+  }
+
+  /**
+   * Free text as a question: a confident hit is answered (with 👍/👎 and a link
+   * to its guide), an unsure one gets "Apakah maksud Anda…" with the top three
+   * and "Tanya petugas"; a question without a confident hit is recorded as a gap.
+   * Returns false when nothing was said (not a question, or no hit) so the
+   * caller can fall back. `always`: the text is a question even if it does not look like one.
+   */
+  private askFaq(text: string, always: boolean): boolean {
+    const faq = this.world.faq;
+    if (faq === undefined || (!always && !looksLikeQuestion(text, this.state.input === undefined)))
+      return false;
+    const hits = faq.search(text, 3).filter((h) => h.score >= FAQ_SUGGEST);
+    const [best] = hits;
+    if (best !== undefined && isConfident(best, this.world)) {
+      this.track("faq", this.key, best.id);
+      this.faqAnswer(best);
+      if (this.inJourney) this.prompt();
+      return true;
+    }
+    this.effects.push(
+      best === undefined ? { type: "faq-gap", text } : { type: "faq-gap", text, best: best.id },
+    );
+    if (best === undefined) {
+      this.reply(MSG.faqNone, [[{ label: MSG.human, data: "g|human" }]]);
+      if (this.inJourney) this.prompt();
+      return true;
+    }
+    this.track("faq-unsure", this.key, best.id);
+    this.reply(MSG.faqUnsure, [
+      ...hits.map((h) => [{ label: shortLabel(h.title), data: `f|${h.id}` }]),
+      [{ label: MSG.human, data: "g|human" }],
+    ]);
+    return true;
+  }
+
+  private faqAnswer(hit: FaqHitRef): void {
+    const rows: ButtonView[][] = [
+      [
+        { label: MSG.faqHelpful, data: `v|${hit.id}|1` },
+        { label: MSG.faqNotHelpful, data: `v|${hit.id}|0` },
+      ],
+    ];
+    if (hit.flow !== undefined && this.world.flows.states.has(hit.flow) && hit.flow !== this.key) {
+      rows.push([{ label: MSG.faqStart, data: `s|${hit.flow.replace("/", "|")}` }]);
+    }
+    if (!this.inJourney) rows.push([{ label: MSG.menu, data: "g|menu" }]);
+    this.reply(`💡 ${hit.title}\n\n${hit.answer}`, rows);
   }
 
   /** Answers a free-text question from the FAQ when confident. */
@@ -305,16 +388,17 @@ class Run {
     const faq = this.world.faq;
     if (faq === undefined) return false;
     const [hit] = faq.search(text, 1);
-    const confident =
-      hit !== undefined &&
-      (hit.confidence ?? (hit.score >= (this.world.faqConfident ?? 0.5) ? "high" : "low")) === "high";
-    if (!confident) return false;
+    if (hit === undefined || !isConfident(hit, this.world)) return false;
     this.track("faq", this.key, hit.id);
-    this.reply(`💡 ${hit.title}\n\n${hit.answer}`);
+    this.faqAnswer(hit);
     return true;
   }
 
+  /** The free text being validated, so an invalid answer that is really a question can go to the FAQ. */
+  private pendingText: string | undefined;
+
   private answer(text: string): void {
+    this.pendingText = text;
     const input = this.state.input!;
     const save = (value: string, extra: Record<string, string> = {}) => {
       const vars = { ...this.session.vars, ...extra };
@@ -387,6 +471,8 @@ class Run {
   }
 
   private invalid(reason: string): void {
+    // An invalid answer that reads like a question is answered from the FAQ, not counted as a failure.
+    if (this.pendingText !== undefined && this.askFaq(this.pendingText, false)) return;
     const fails = this.session.fails + 1;
     this.session = { ...this.session, fails };
     this.track("invalid", this.key, String(fails));
@@ -534,6 +620,32 @@ class Run {
         : { type: "track", event, flow, state, detail },
     );
   }
+}
+
+const QUESTION_WORDS =
+  /(^|\s)(apa|apakah|bagaimana|bgmn|gimana|gmn|gmana|kenapa|knp|mengapa|kok|bisakah|bisa|boleh|dimana|di mana|dmn|kapan|kpn|siapa|berapa|brp|harus|perlu|cara|caranya|gak bisa|ga bisa|gk bisa|tidak bisa|tdk bisa|gabisa|how|what|why|where|can|tolong|mohon)(\s|$)/;
+
+/**
+ * Whether free text reads like a question rather than an answer: a question
+ * mark or a question word; `loose` also takes any text of 4+ words (used where
+ * no typed answer is expected). Emails, links and mostly-digit text never are.
+ */
+export function looksLikeQuestion(text: string, loose = false): boolean {
+  if (/@|https?:\/\//i.test(text)) return false;
+  const folded = foldSimple(text);
+  if (folded.length < 3) return false;
+  const letters = folded.replace(/[^\p{L}]/gu, "").length;
+  if (letters < folded.replace(/\s/g, "").length / 2) return false; // mostly digits: a NIP attempt
+  return text.includes("?") || QUESTION_WORDS.test(folded) || (loose && folded.split(" ").length >= 4);
+}
+
+function isConfident(hit: FaqHitRef, world: World): boolean {
+  return (hit.confidence ?? (hit.score >= (world.faqConfident ?? 0.5) ? "high" : "low")) === "high";
+}
+
+/** Telegram shows about 30 characters of a button on a phone. */
+function shortLabel(title: string): string {
+  return title.length <= 40 ? title : `${title.slice(0, 39)}…`;
 }
 
 function isIntent(value: string | undefined): value is Intent {
