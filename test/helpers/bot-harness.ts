@@ -4,7 +4,9 @@ import type { ChatStore } from "../../src/adapters/chat-store.ts";
 import type { FaqLog } from "../../src/adapters/faq-log.ts";
 import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { type BotHooks, createBot } from "../../src/adapters/telegram/bot.ts";
+import { createOutboxSender } from "../../src/adapters/telegram/outbox-sender.ts";
 import type { World } from "../../src/core/flow/transition.ts";
+import type { Desk } from "../../src/desk/desk.ts";
 import { createLogger } from "../../src/logger.ts";
 
 export const BOT_INFO: UserFromGetMe = {
@@ -51,6 +53,7 @@ export function createTestBot(
     hooks?: BotHooks;
     faqLog?: FaqLog;
     adminIds?: number[];
+    desk?: Desk;
   } = {},
 ) {
   const calls: ApiCall[] = [];
@@ -66,13 +69,23 @@ export function createTestBot(
     ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
     ...(options.faqLog !== undefined ? { faqLog: options.faqLog } : {}),
     ...(options.adminIds !== undefined ? { adminIds: options.adminIds } : {}),
+    ...(options.desk !== undefined ? { desk: options.desk } : {}),
     now: options.now ?? (() => Date.UTC(2026, 10, 24, 3, 0, 0)),
   });
   let messageId = 1000;
+  const groupAdmins = new Set<number>();
   bot.api.config.use(async (_prev, method, payload) => {
     calls.push({ method, payload: payload as Record<string, unknown> });
     const p = payload as Record<string, unknown>;
-    if (method === "sendMessage") {
+    if (method === "getChatMember") {
+      const userId = Number(p.user_id);
+      const status = groupAdmins.has(userId) ? "administrator" : "member";
+      return { ok: true, result: { status, user: { id: userId, is_bot: false, first_name: "X" } } } as never;
+    }
+    if (method === "createForumTopic") {
+      return { ok: true, result: { message_thread_id: ++messageId, name: p.name, icon_color: 0 } } as never;
+    }
+    if (method === "sendMessage" || method === "sendPhoto") {
       const result = {
         message_id: ++messageId,
         date: 1_790_000_000,
@@ -94,6 +107,22 @@ export function createTestBot(
     calls,
     store,
     logs,
+    groupAdmins,
+    /** Delivers everything the desk queued, as the runtime's outbox loop would, advancing a simulated clock. */
+    async flush(from = Date.UTC(2026, 10, 24, 3)): Promise<number> {
+      const send = createOutboxSender(bot.api);
+      let now = from;
+      let sent = 0;
+      for (let i = 0; i < 500; i++) {
+        const result = await bot.desk.outbox.drain(now, send, (item, res) =>
+          bot.desk.onDelivered(item, res, now),
+        );
+        sent += result.sent;
+        if (result.nextDueAt === undefined) break;
+        now = Math.max(now + 1, result.nextDueAt);
+      }
+      return sent;
+    },
     async text(chatId: number, text: string) {
       const message_id = ++userMessageId;
       const update: Update = {

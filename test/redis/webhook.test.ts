@@ -82,9 +82,9 @@ describe.skipIf(SKIP_REDIS)(`webhook on node:http with Redis sessions (${REDIS_S
     expect((await post(update(11, "/petugas"), SECRET)).status).toBe(200);
     const texts = t.calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
     expect(texts).toHaveLength(2);
-    expect(texts[1]).toContain("Ketik nama instansi Anda");
+    expect(texts[1]).toContain("meneruskan masalah Anda ke petugas");
     expect(await t.store.peek("9001")).toMatchObject({
-      flow: "kontak",
+      flow: "kasus",
       state: "mulai",
       history: ["menu/mulai"],
     });

@@ -10,6 +10,7 @@ import {
 } from "../../core/flow/compile.ts";
 
 export const POLICY_FILE = "data/password-policies.yaml";
+export const CASES_FILE = "data/cases.yaml";
 
 /** Thrown at start-up when `flows/` has problems; the message lists every one. */
 export class FlowLoadError extends Error {
@@ -47,7 +48,14 @@ export async function checkFlowDir(dir: string): Promise<{ flows?: CompiledFlows
       return undefined;
     }),
   };
-  const result = compileFlows(sources, policy);
+  const cases: FlowSource = {
+    file: shown(CASES_FILE),
+    data: await readYaml(join(dir, CASES_FILE), shown(CASES_FILE), problems).catch((err: Error) => {
+      problems.push({ file: shown(CASES_FILE), message: err.message });
+      return undefined;
+    }),
+  };
+  const result = compileFlows(sources, policy, cases);
   if (!result.ok) return { problems: [...problems, ...result.problems] };
   return problems.length > 0 ? { problems } : { flows: result.flows, problems };
 }

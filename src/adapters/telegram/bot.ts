@@ -1,13 +1,17 @@
+import { createHash } from "node:crypto";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, GrammyError, HttpError, type SessionFlavor, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { decide } from "../../app/decide.ts";
 import type { Effect, World } from "../../core/flow/transition.ts";
+import { MemoryCaseStore } from "../../desk/case-store.ts";
+import { DEFAULT_DESK_CONFIG, Desk } from "../../desk/desk.ts";
 import type { Logger } from "../../logger.ts";
 import { type ChatStore, LeasedStorage, LockTimeoutError } from "../chat-store.ts";
 import { type FaqLog, formatGaps, MemoryFaqLog } from "../faq-log.ts";
 import { MemoryChatStore } from "../memory/chat-store.ts";
-import { runEffects } from "./run-effects.ts";
+import { MemoryOutbox } from "../outbox.ts";
+import { runEffects, toKeyboard } from "./run-effects.ts";
 import { toEvent } from "./to-event.ts";
 
 /** Session data as stored: parsed and versioned by `decide`, so unknown here. */
@@ -40,8 +44,15 @@ export interface BotOptions {
   hooks?: BotHooks;
   /** Where unanswered questions and 👍/👎 go; in memory when absent. */
   faqLog?: FaqLog;
-  /** Telegram user ids allowed to use admin commands (/faqgap). */
+  /** Telegram user ids allowed to use admin commands (/faqgap, /statistik, /hubungkan anywhere). */
   adminIds?: number[];
+  /** The HR desk; an in-memory one (no HR group unless HR_CHAT_ID) when absent. */
+  desk?: Desk;
+}
+
+/** Key for signing HR buttons, derived from the bot token (no extra secret to configure). */
+export function deskSecret(token: string): string {
+  return createHash("sha256").update(`pandu-desk:${token}`).digest("base64url");
 }
 
 export const APOLOGY = "Maaf, terjadi kesalahan. Silakan coba lagi.";
@@ -61,7 +72,9 @@ const INLINE_DEFAULTS = [
  * chat in groups, everything else ignored. Sessions go through grammY's
  * session middleware, keyed by chat.
  */
-export function createBot(options: BotOptions): Bot<PanduContext> & { store: ChatStore; faqLog: FaqLog } {
+export function createBot(
+  options: BotOptions,
+): Bot<PanduContext> & { store: ChatStore; faqLog: FaqLog; desk: Desk } {
   const now = options.now ?? Date.now;
   const bot = new Bot<PanduContext>(options.token, {
     ...(options.botInfo !== undefined ? { botInfo: options.botInfo } : {}),
@@ -75,6 +88,13 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
   const storage = new LeasedStorage(store);
   const faqLog = options.faqLog ?? new MemoryFaqLog();
   const admins = new Set(options.adminIds ?? []);
+  const desk =
+    options.desk ??
+    new Desk(new MemoryCaseStore(), new MemoryOutbox(), options.world, {
+      ...DEFAULT_DESK_CONFIG,
+      adminIds: [...admins],
+      secret: deskSecret(options.token),
+    });
 
   // Within one process, one update per chat at a time (the store's lock does the same across processes).
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
@@ -91,6 +111,73 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
   });
 
   const groups = bot.chatType(["group", "supergroup"]);
+  const staffOf = (from: { id: number; first_name: string; last_name?: string }) => ({
+    id: from.id,
+    name: [from.first_name, from.last_name].filter(Boolean).join(" "),
+  });
+  const mayConfigure = async (ctx: Context & { from: { id: number } }) => {
+    if (admins.has(ctx.from.id)) return true;
+    const member = await ctx.getChatMember(ctx.from.id).catch(() => undefined);
+    return member?.status === "creator" || member?.status === "administrator";
+  };
+  const forum = (chat: { type: string; is_forum?: true }) =>
+    chat.type === "supergroup" && chat.is_forum === true;
+  groups.command("hubungkan", async (ctx) => {
+    const reply = await desk.link(
+      ctx.chat.id,
+      { forum: forum(ctx.chat), title: ctx.chat.title },
+      ctx.match,
+      await mayConfigure(ctx),
+    );
+    await ctx.reply(
+      reply.text,
+      reply.buttons ? { reply_markup: { inline_keyboard: toKeyboard(reply.buttons) } } : {},
+    );
+  });
+  groups.command("putuskan", async (ctx) => {
+    const reply = await desk.unlink(ctx.chat.id, ctx.match, await mayConfigure(ctx));
+    await ctx.reply(reply.text);
+  });
+  groups.command("kasus", async (ctx) => {
+    await ctx.reply((await desk.groupList(ctx.chat.id, now())).text);
+  });
+  bot.command("statistik", async (ctx, next) => {
+    if (ctx.from === undefined || !admins.has(ctx.from.id)) return next();
+    await ctx.reply(await desk.stats());
+  });
+  groups.callbackQuery(/^d\|/, async (ctx) => {
+    const text = await desk.staffButton(ctx.chat.id, staffOf(ctx.from), ctx.callbackQuery.data, now());
+    ctx.log.info({ action: ctx.callbackQuery.data.split("|")[1] }, "desk button");
+    await ctx.answerCallbackQuery({ text });
+  });
+  groups.callbackQuery(/^h\|/, async (ctx) => {
+    const reply = await desk.linkPick(ctx.chat.id, ctx.callbackQuery.data, await mayConfigure(ctx));
+    await ctx.answerCallbackQuery();
+    await ctx.reply(reply.text);
+  });
+  // Staff answers: replies to a case's messages, or messages in a case's forum topic.
+  groups.on(["message:text", "message:photo"], async (ctx, next) => {
+    const msg = ctx.message;
+    if (msg.text?.startsWith("/")) return next();
+    const replyTo = msg.reply_to_message?.message_id;
+    const topic = msg.is_topic_message ? msg.message_thread_id : undefined;
+    if (replyTo === undefined && topic === undefined) return next();
+    const photo = msg.photo?.at(-1)?.file_id;
+    const reply = await desk.staffMessage(
+      ctx.chat.id,
+      staffOf(ctx.from),
+      {
+        ...(replyTo !== undefined && replyTo !== topic ? { replyTo } : {}),
+        ...(topic !== undefined ? { topic } : {}),
+        ...(msg.text !== undefined ? { text: msg.text } : {}),
+        ...(photo !== undefined ? { photo } : {}),
+        ...(msg.caption !== undefined ? { caption: msg.caption } : {}),
+      },
+      now(),
+    );
+    if (reply !== undefined)
+      await ctx.reply(reply.text, { reply_parameters: { message_id: msg.message_id } });
+  });
   groups.command(["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"], async (ctx) => {
     const link = `https://t.me/${ctx.me.username}`;
     await ctx.reply(
@@ -128,6 +215,10 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
   });
 
   const privateChats = bot.chatType("private");
+  privateChats.command("kasus", async (ctx) => {
+    const reply = await desk.status(ctx.from.id, now());
+    await ctx.reply(reply.text);
+  });
   // Admin commands, answered before the journeys; anyone else's /faqgap is just text to the engine.
   privateChats.command("faqgap", async (ctx, next) => {
     if (!admins.has(ctx.from.id)) return next();
@@ -190,7 +281,13 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
           "stored session unreadable; started afresh",
         );
       }
-      await runEffects(ctx, decision.effects, ctx.log, faqLog);
+      const changes = await runEffects(ctx, decision.effects, ctx.log, faqLog, desk, now());
+      const vars = { ...decision.session.vars };
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined) delete vars[key];
+        else vars[key] = value;
+      }
+      decision.session = { ...decision.session, vars };
       if (hooks.track !== undefined) for (const e of decision.effects) if (e.type === "track") hooks.track(e);
       // Assigned only once every effect ran: a failure keeps the previous session.
       ctx.session = decision.session;
@@ -211,7 +308,7 @@ export function createBot(options: BotOptions): Bot<PanduContext> & { store: Cha
     const log = (err.ctx as Partial<PanduContext>).log ?? options.logger;
     logError(log, err.error);
   });
-  return Object.assign(bot, { store, faqLog });
+  return Object.assign(bot, { store, faqLog, desk });
 }
 
 function logError(log: Logger, error: unknown): void {

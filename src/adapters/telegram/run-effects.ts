@@ -2,6 +2,7 @@ import { type Context, GrammyError } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import { maskText } from "../../app/mask.ts";
 import type { ButtonView, Effect } from "../../core/flow/transition.ts";
+import type { Desk } from "../../desk/desk.ts";
 import type { Logger } from "../../logger.ts";
 import type { FaqLog } from "../faq-log.ts";
 
@@ -27,8 +28,11 @@ export async function runEffects(
   effects: Effect[],
   log: Logger,
   faqLog?: FaqLog,
-): Promise<void> {
+  desk?: Desk,
+  now: number = Date.now(),
+): Promise<Record<string, string | undefined>> {
   const chatId = ctx.chat?.id;
+  const vars: Record<string, string | undefined> = {};
   let toast: string | undefined;
   for (const effect of effects) {
     switch (effect.type) {
@@ -67,6 +71,25 @@ export async function runEffects(
           ?.gap(maskText(effect.text), effect.best)
           .catch((err: unknown) => log.warn({ err: String(err) }, "faq gap not recorded"));
         break;
+      case "case-open":
+      case "case-relay":
+      case "case-action":
+      case "case-rate":
+      case "case-comment":
+      case "erase-user": {
+        if (desk === undefined || chatId === undefined) break;
+        const outcome = await desk.userEffect(chatId, effect, now);
+        Object.assign(vars, outcome.vars ?? {});
+        if (outcome.reply !== undefined) {
+          await ctx.api.sendMessage(chatId, outcome.reply.text, {
+            link_preview_options: { is_disabled: true },
+            ...(outcome.reply.buttons !== undefined
+              ? { reply_markup: { inline_keyboard: toKeyboard(outcome.reply.buttons) } }
+              : {}),
+          });
+        }
+        break;
+      }
       case "faq-feedback":
         await faqLog
           ?.feedback(effect.id, effect.helpful)
@@ -79,4 +102,5 @@ export async function runEffects(
       log.warn({ err: String(err) }, "could not answer callback query");
     });
   }
+  return vars;
 }

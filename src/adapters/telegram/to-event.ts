@@ -30,6 +30,11 @@ export function toEvent(ctx: Context): Event | undefined {
   const msg = ctx.message;
   if (msg === undefined) return undefined;
   if (msg.text !== undefined) return textToEvent(msg.text, ctx.me?.username);
+  const photo = msg.photo?.at(-1);
+  if (photo !== undefined)
+    return msg.caption
+      ? { type: "photo", fileId: photo.file_id, caption: msg.caption }
+      : { type: "photo", fileId: photo.file_id };
   for (const kind of MEDIA_KINDS) {
     if (msg[kind] !== undefined) return { type: "unsupported", kind };
   }

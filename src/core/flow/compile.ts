@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type CaseType, CaseTypesFile } from "../desk/case.ts";
 import { PasswordPolicy } from "../validate/password.ts";
 import { Flow, Id, type Intent, type Next, State, type Text } from "./schema.ts";
 
@@ -7,13 +8,27 @@ const FlowShell = Flow.extend({ states: z.record(z.string(), z.unknown()) });
 /** Entry points the engine itself relies on. */
 export const MENU_KEY = "menu/mulai";
 export const PRIVACY_KEY = "menu/privasi";
-export const HUMAN_KEY = "kontak/mulai";
+/** "Talk to a person" without an open case; with one, the waiting room. */
+export const HUMAN_KEY = "kasus/mulai";
+export const CASE_ROOM_KEY = "kasus/menunggu";
+export const CASE_COMMENT_KEY = "kasus/komentar";
+/** States the engine enters by itself (commands, intents, desk buttons): required, and roots for reachability. */
+const ENGINE_KEYS = [MENU_KEY, PRIVACY_KEY, HUMAN_KEY, CASE_ROOM_KEY, CASE_COMMENT_KEY];
 
-export const INPUT_KINDS = ["nip", "email", "text", "instansi", "password"] as const;
+export const INPUT_KINDS = ["nip", "email", "text", "instansi", "password", "relay", "feedback"] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
 
 /** Placeholders a text may use; `kebijakan` takes a policy id argument. */
-export const VIEWS = ["nip", "nip_arti", "jenis", "instansi", "kontak", "kebijakan", "var"] as const;
+export const VIEWS = [
+  "nip",
+  "nip_arti",
+  "jenis",
+  "instansi",
+  "kontak",
+  "kebijakan",
+  "var",
+  "ringkasan",
+] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export type Guard =
@@ -36,12 +51,16 @@ export interface CompiledButton {
   count?: string;
   /** Shown only when this holds. */
   show?: Guard;
+  /** Case type to open, or "$var" naming the variable that holds it. */
+  open?: string;
+  act?: "cancel-case" | "case-status";
 }
 
 export interface CompiledInput {
   kind: InputKind;
   policy?: string;
   save?: string;
+  set?: Record<string, string>;
   next: CompiledBranch[];
   maxFails: number;
 }
@@ -77,6 +96,7 @@ export interface CompiledFlows {
   /** Every state by "flow/state". */
   states: Map<string, CompiledState>;
   policies: Map<string, PasswordPolicy>;
+  cases: Map<string, CaseType>;
 }
 
 export interface FlowProblem {
@@ -99,9 +119,14 @@ const CALLBACK_MAX = 64;
  * Checks and compiles raw flow files (already parsed from YAML) and password
  * policies. Collects every problem instead of stopping at the first. Pure.
  */
-export function compileFlows(sources: FlowSource[], policySource: FlowSource): CompileResult {
+export function compileFlows(
+  sources: FlowSource[],
+  policySource: FlowSource,
+  caseSource?: FlowSource,
+): CompileResult {
   const problems: FlowProblem[] = [];
   const policies = parsePolicies(policySource, problems);
+  const cases = parseCases(caseSource, problems);
   const parsed: { file: string; flow: Flow }[] = [];
 
   for (const source of sources) {
@@ -149,7 +174,7 @@ export function compileFlows(sources: FlowSource[], policySource: FlowSource): C
       states: new Map(),
     };
     for (const [id, state] of Object.entries(flow.states)) {
-      const cs = compileState(flow, id, state, file, policies, problems);
+      const cs = compileState(flow, id, state, file, policies, cases, problems);
       compiled.states.set(id, cs);
       states.set(cs.key, cs);
     }
@@ -163,13 +188,21 @@ export function compileFlows(sources: FlowSource[], policySource: FlowSource): C
   }
 
   checkTargets(flows, states, problems);
+  for (const type of cases.values()) {
+    if (!states.has(type.returnTo)) {
+      problems.push({
+        file: caseSource?.file ?? "cases",
+        message: `jenis '${type.id}': returnTo '${type.returnTo}' tidak ada`,
+      });
+    }
+  }
   checkReachable(flows, states, problems);
-  for (const key of [MENU_KEY, PRIVACY_KEY, HUMAN_KEY]) {
+  for (const key of ENGINE_KEYS) {
     if (!states.has(key)) problems.push({ file: "flows/", message: `state wajib '${key}' tidak ada` });
   }
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, flows: { flows, states, policies } };
+  return { ok: true, flows: { flows, states, policies, cases } };
 }
 
 /** One line per problem: "flows/x.yaml › state 'nip': message". */
@@ -194,6 +227,25 @@ function parsePolicies(source: FlowSource, problems: FlowProblem[]): Map<string,
   return map;
 }
 
+function parseCases(source: FlowSource | undefined, problems: FlowProblem[]): Map<string, CaseType> {
+  const map = new Map<string, CaseType>();
+  if (source === undefined) return map;
+  const result = CaseTypesFile.safeParse(source.data);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(issueToProblem(source.file, issue));
+    return map;
+  }
+  for (const type of result.data.types) {
+    if (map.has(type.id)) problems.push({ file: source.file, message: `jenis kasus '${type.id}' ganda` });
+    for (const key of type.required) {
+      if (type.fields[key] === undefined)
+        problems.push({ file: source.file, message: `jenis '${type.id}': required '${key}' bukan field` });
+    }
+    map.set(type.id, type);
+  }
+  return map;
+}
+
 function issueToProblem(file: string, issue: z.core.$ZodIssue): FlowProblem {
   const path = issue.path.map(String);
   const stateAt = path[0] === "states" ? path[1] : undefined;
@@ -214,6 +266,7 @@ function compileState(
   state: State,
   file: string,
   policies: Map<string, PasswordPolicy>,
+  cases: Map<string, CaseType>,
   problems: FlowProblem[],
 ): CompiledState {
   const at = (message: string) => problems.push({ file, state: id, message });
@@ -224,6 +277,9 @@ function compileState(
   const buttons: CompiledButton[] = (state.buttons ?? []).map((b, i) => {
     const label = `tombol ${i + 1}`;
     const show = b.if === undefined ? undefined : parseGuard(b.if);
+    if (b.open !== undefined && !b.open.startsWith("$") && !cases.has(b.open)) {
+      at(`${label}: jenis kasus '${b.open}' tidak dikenal. Pilihan yang sah: ${choices([...cases.keys()])}`);
+    }
     if (b.if !== undefined && show === undefined) at(`${label}: syarat '${b.if}' tidak sah. ${GUARD_FORMS}`);
     return {
       show,
@@ -233,6 +289,8 @@ function compileState(
       intent: b.intent,
       set: b.set,
       count: b.count,
+      open: b.open,
+      act: b.act,
     };
   });
 
@@ -258,6 +316,7 @@ function compileState(
       kind: (kind ?? "text") as InputKind,
       policy,
       save: state.input.save,
+      set: state.input.set,
       next: compileNext(flow.id, state.input.to, "input", at),
       maxFails: state.input.maxFails ?? flow.maxFails,
     };
@@ -337,7 +396,7 @@ export function parseGuard(text: string): Guard | undefined {
 function compileNext(flowId: string, next: Next, where: string, at: (m: string) => void): CompiledBranch[] {
   const branches = typeof next === "string" ? [{ to: next }] : next;
   return branches.map((b, i) => {
-    const to = b.to.includes("/") ? b.to : `${flowId}/${b.to}`;
+    const to = b.to.includes("/") || b.to.startsWith("$") ? b.to : `${flowId}/${b.to}`;
     if (b.if === undefined) {
       if (typeof next !== "string" && i < branches.length - 1)
         at(`${where}: hanya cabang terakhir boleh tanpa 'if'`);
@@ -368,7 +427,7 @@ function checkTargets(
   for (const state of states.values()) {
     const file = flows.get(state.flow)?.file ?? state.flow;
     for (const { to, where } of targetsOf(state)) {
-      if (states.has(to)) continue;
+      if (states.has(to) || to.startsWith("$")) continue;
       const [flowId = "", stateId = ""] = to.split("/");
       const flow = flows.get(flowId);
       const message =
@@ -386,7 +445,9 @@ function checkReachable(
   problems: FlowProblem[],
 ) {
   const seen = new Set<string>();
-  const queue = [...flows.values()].map((f) => `${f.id}/${f.start}`).filter((k) => states.has(k));
+  // Roots: every flow's start, and the states the engine itself enters.
+  const roots = [...[...flows.values()].map((f) => `${f.id}/${f.start}`), ...ENGINE_KEYS];
+  const queue = roots.filter((k) => states.has(k));
   while (queue.length > 0) {
     const key = queue.pop()!;
     if (seen.has(key)) continue;
@@ -394,7 +455,7 @@ function checkReachable(
     for (const { to } of targetsOf(states.get(key)!)) if (states.has(to) && !seen.has(to)) queue.push(to);
   }
   for (const state of states.values()) {
-    if (seen.has(state.key) || state.key === PRIVACY_KEY) continue;
+    if (seen.has(state.key)) continue;
     const file = flows.get(state.flow)?.file ?? state.flow;
     problems.push({ file, state: state.id, message: "tidak terjangkau dari start flow mana pun" });
   }

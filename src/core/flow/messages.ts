@@ -37,6 +37,8 @@ export const MSG = {
   faqNotHelpful: "👎 Belum",
   faqThanks: "Terima kasih atas masukannya.",
   faqStart: "▶️ Mulai panduannya",
+  eraseOpenCase: (id: string) =>
+    `Anda masih punya kasus #${id} yang terbuka. Batalkan dulu kasusnya (tombol "Batalkan kasus" di bawah), lalu ketik /hapusdata lagi.`,
   back: "⬅️ Kembali",
   menu: "🏠 Menu",
   human: "🙋 Tanya petugas",

@@ -23,8 +23,13 @@ export type Text = z.infer<typeof Text>;
 /** Where to go: "state" in the same flow, or "flow/state" in another flow. */
 export const Target = z
   .string()
-  .regex(/^[a-z0-9-]+(?:\/[a-z0-9-]+)?$/, "tujuan harus 'state' atau 'flow/state'")
-  .describe("Target state: 'state-id' in this flow, or 'flow-id/state-id'");
+  .regex(
+    /^(?:[a-z0-9-]+(?:\/[a-z0-9-]+)?|\$[a-z0-9-]+)$/,
+    "tujuan harus 'state', 'flow/state' atau '$variabel'",
+  )
+  .describe(
+    "Target state: 'state-id' in this flow, 'flow-id/state-id', or '$var' (a variable holding 'flow/state')",
+  );
 
 export const Branch = z.strictObject({
   if: z
@@ -60,9 +65,18 @@ export const Button = z
       .string()
       .optional()
       .describe("Show the button only when this guard holds (same syntax as branches)"),
+    open: z
+      .string()
+      .regex(/^\$?[a-z0-9-]+$/)
+      .optional()
+      .describe("Opens a case of this type (flows/data/cases.yaml), or of the type held by '$var'"),
+    act: z.enum(["cancel-case", "case-status"]).optional().describe("An action on the user's open case"),
   })
   .refine((b) => [b.to, b.url, b.intent].filter((x) => x !== undefined).length === 1, {
     message: "tombol harus punya tepat satu dari: to, url, intent",
+  })
+  .refine((b) => (b.open === undefined && b.act === undefined) || b.to !== undefined, {
+    message: "tombol dengan open/act harus punya 'to'",
   });
 export type Button = z.infer<typeof Button>;
 
@@ -70,9 +84,13 @@ export const Input = z.strictObject({
   type: z
     .string()
     .describe(
-      "Validator name: nip, email, text, instansi, or password:<policy-id> (e.g. password:asn-digital)",
+      "Validator name: nip, email, text, instansi, password:<policy-id>, relay (text and photos go to the open case), feedback (a comment on the rated case)",
     ),
   save: Id.optional().describe("Variable to keep the answer in (never for passwords)"),
+  set: z
+    .record(Id, z.string().min(1).max(40))
+    .optional()
+    .describe("Variables to set when the answer is valid"),
   to: Next.describe("Where to go once the answer is valid"),
   maxFails: z.number().int().min(1).max(10).optional().describe("Failures before help is offered"),
 });

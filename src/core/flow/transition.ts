@@ -5,6 +5,8 @@ import { checkPassword, describePolicy, formatPasswordCheck } from "../validate/
 import { looksLikeSecret } from "../validate/secret.ts";
 import type { DirectoryLookup, FaqHitRef, FaqLookup } from "../world.ts";
 import {
+  CASE_COMMENT_KEY,
+  CASE_ROOM_KEY,
   type CompiledBranch,
   type CompiledFlows,
   type CompiledState,
@@ -25,6 +27,8 @@ export type Event =
   | { type: "command"; name: CommandName; args?: string }
   | { type: "text"; text: string }
   | { type: "button"; data: string }
+  /** A photo (e.g. a screenshot of an error): relayed to the open case in its waiting room. */
+  | { type: "photo"; fileId: string; caption?: string }
   | { type: "unsupported"; kind: string };
 
 export interface ButtonView {
@@ -55,7 +59,16 @@ export type Effect =
   /** A question the FAQ could not answer with confidence: the adapter masks and records it. */
   | { type: "faq-gap"; text: string; best?: string }
   /** 👍 / 👎 under an FAQ answer. */
-  | { type: "faq-feedback"; id: string; helpful: boolean };
+  | { type: "faq-feedback"; id: string; helpful: boolean }
+  /** Open a case (or add to the user's open one); the adapter answers with the case number. */
+  | { type: "case-open"; caseType: string; fields: Record<string, string>; instansi?: string }
+  /** Text or a photo for the user's open case. */
+  | { type: "case-relay"; caseId: string; text?: string; photo?: string }
+  | { type: "case-action"; action: "cancel" | "status" | "reopen"; caseId: string }
+  /** The user erased their data: redact their closed cases too. */
+  | { type: "erase-user" }
+  | { type: "case-rate"; caseId: string; rating: number }
+  | { type: "case-comment"; caseId: string; text: string };
 
 /** The engine's read-only world: compiled flows plus pure look-ups. */
 export interface World {
@@ -162,6 +175,20 @@ class Run {
         this.reply(MSG.unsupported);
         this.prompt();
         return;
+      case "photo":
+        if (this.state.input?.kind === "relay" && this.session.vars.kasus !== undefined) {
+          const caption = event.caption?.trim();
+          this.effects.push({
+            type: "case-relay",
+            caseId: this.session.vars.kasus,
+            photo: event.fileId,
+            ...(caption ? { text: caption.slice(0, TEXT_MAX) } : {}),
+          });
+          return;
+        }
+        this.reply(MSG.unsupported);
+        this.prompt();
+        return;
     }
   }
 
@@ -197,6 +224,11 @@ class Run {
       case "privasi":
         return this.enter(PRIVACY_KEY, true);
       case "hapusdata":
+        if (this.session.vars.kasus !== undefined) {
+          this.reply(MSG.eraseOpenCase(this.session.vars.kasus));
+          return this.enter(CASE_ROOM_KEY, false);
+        }
+        this.effects.push({ type: "erase-user" });
         this.session = {
           ...newSession(this.session.flow, this.session.state, this.now),
           locale: this.session.locale,
@@ -232,7 +264,7 @@ class Run {
         return this.prompt();
       }
       case "human":
-        return this.enter(HUMAN_KEY, true);
+        return this.enter(this.session.vars.kasus !== undefined ? CASE_ROOM_KEY : HUMAN_KEY, true);
     }
   }
 
@@ -254,6 +286,23 @@ class Run {
     }
     if (kind === "s" && parts.length === 3 && this.world.flows.states.has(`${parts[1]}/${parts[2]}`)) {
       return this.enter(`${parts[1]}/${parts[2]}`, true);
+    }
+    // Buttons under desk messages: rate a resolved case, continue after a case closed.
+    if (kind === "r" && parts.length === 3 && /^[1-5]$/.test(parts[2] ?? "")) {
+      const caseId = parts[1] ?? "";
+      this.effects.push({ type: "case-rate", caseId, rating: Number(parts[2]) });
+      this.setVars({ kasus: undefined, "kasus-dinilai": caseId });
+      return this.enter(CASE_COMMENT_KEY, false);
+    }
+    if (kind === "o" && parts.length === 2) {
+      const caseId = parts[1] ?? "";
+      this.effects.push({ type: "case-action", action: "reopen", caseId });
+      this.setVars({ kasus: caseId });
+      return this.enter(CASE_ROOM_KEY, false);
+    }
+    if (kind === "k" && parts.length === 2) {
+      if (this.session.vars.kasus === parts[1]) this.setVars({ kasus: undefined });
+      return this.enter(this.resolve([{ to: "$kembali" }]), false);
     }
     if ((kind === "b" && parts.length === 5) || (kind === "i" && parts.length === 4)) {
       const key = `${parts[1]}/${parts[2]}`;
@@ -285,6 +334,18 @@ class Run {
         this.session = { ...this.session, counters };
       }
       if (button.intent !== undefined) return this.intent(button.intent);
+      if (button.open !== undefined) this.openCase(button.open);
+      if (button.act !== undefined) {
+        const caseId = this.session.vars.kasus;
+        if (caseId === undefined) return this.enter(HUMAN_KEY, false);
+        this.effects.push({
+          type: "case-action",
+          action: button.act === "cancel-case" ? "cancel" : "status",
+          caseId,
+        });
+        if (button.act === "case-status") return;
+        this.setVars({ kasus: undefined });
+      }
       if (button.next !== undefined) return this.enter(this.resolve(button.next), true);
       return this.prompt();
     }
@@ -401,7 +462,7 @@ class Run {
     this.pendingText = text;
     const input = this.state.input!;
     const save = (value: string, extra: Record<string, string> = {}) => {
-      const vars = { ...this.session.vars, ...extra };
+      const vars = { ...this.session.vars, ...input.set, ...extra };
       if (input.save !== undefined) vars[input.save] = value;
       this.session = { ...this.session, vars };
       this.enter(this.resolve(input.next), true);
@@ -434,9 +495,51 @@ class Run {
         this.reply(`${MSG.instansiPick}\n\n${MSG.instansiRetype}`, [...buttons, ...this.navRow()]);
         return;
       }
+      case "relay": {
+        const caseId = this.session.vars.kasus;
+        if (caseId === undefined) return this.enter(HUMAN_KEY, false);
+        this.effects.push({ type: "case-relay", caseId, text });
+        return;
+      }
+      case "feedback": {
+        const caseId = this.session.vars["kasus-dinilai"];
+        if (caseId !== undefined)
+          this.effects.push({ type: "case-comment", caseId, text: text.slice(0, 500) });
+        return save(text);
+      }
       case "password":
         return;
     }
+  }
+
+  /** Asks the adapter to open a case with the fields its type declares; remembers where to return. */
+  private openCase(spec: string): void {
+    const typeId = spec.startsWith("$") ? (this.session.vars[spec.slice(1)] ?? "") : spec;
+    const type = this.world.flows.cases.get(typeId) ?? this.world.flows.cases.get("umum");
+    if (type === undefined) return;
+    const fields: Record<string, string> = {};
+    for (const key of Object.keys(type.fields)) {
+      const value = this.session.vars[key];
+      if (value !== undefined) fields[key] = value;
+    }
+    const instansi = this.session.vars.instansi;
+    this.effects.push({
+      type: "case-open",
+      caseType: type.id,
+      fields,
+      ...(instansi !== undefined ? { instansi } : {}),
+    });
+    this.setVars({ kembali: type.returnTo, "kembali-label": type.returnLabel });
+  }
+
+  /** Sets (string) or removes (undefined) session variables. */
+  private setVars(changes: Record<string, string | undefined>): void {
+    const vars = { ...this.session.vars };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) delete vars[key];
+      else vars[key] = value;
+    }
+    this.session = { ...this.session, vars };
   }
 
   private pickInstansi(id: string): void {
@@ -533,10 +636,12 @@ class Run {
   }
 
   private resolve(branches: CompiledBranch[]): string {
-    for (const branch of branches) {
-      if (branch.guard === undefined || this.holds(branch.guard)) return branch.to;
-    }
-    return branches[branches.length - 1]!.to;
+    const branch =
+      branches.find((b) => b.guard === undefined || this.holds(b.guard)) ?? branches[branches.length - 1]!;
+    if (!branch.to.startsWith("$")) return branch.to;
+    // A variable target: only a state that exists, else the menu.
+    const target = this.session.vars[branch.to.slice(1)];
+    return target !== undefined && this.world.flows.states.has(target) ? target : MENU_KEY;
   }
 
   private holds(guard: Guard): boolean {
@@ -587,6 +692,22 @@ class Run {
           }
           case "var":
             return vars[arg ?? ""] ?? "-";
+          case "ringkasan": {
+            const type =
+              this.world.flows.cases.get(vars["jenis-kasus"] ?? "") ?? this.world.flows.cases.get("umum");
+            if (type === undefined) return "-";
+            return Object.entries(type.fields)
+              .map(([key, label]) => {
+                const value =
+                  key === "instansi" && vars.instansi !== undefined
+                    ? (this.world.directory?.get(vars.instansi)?.name ?? vars.instansi)
+                    : key === "nip" && vars.nip !== undefined
+                      ? formatNip(vars.nip)
+                      : vars[key];
+                return `• ${label}: ${value ?? (type.required.includes(key) ? "(belum diisi)" : "-")}`;
+              })
+              .join("\n");
+          }
           default:
             return whole;
         }

@@ -1,0 +1,156 @@
+import { z } from "zod";
+
+/** A case type as declared in flows/data/cases.yaml. */
+export const CaseType = z.strictObject({
+  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+  title: z.string().min(1),
+  fields: z
+    .record(z.string(), z.string().min(1))
+    .describe("session variable → label on the case card, in order"),
+  required: z.array(z.string()).default([]),
+  returnTo: z
+    .string()
+    .regex(/^[a-z0-9-]+\/[a-z0-9-]+$/)
+    .describe("flow/state to continue at after the case is resolved"),
+  returnLabel: z.string().min(1),
+});
+export type CaseType = z.infer<typeof CaseType>;
+export const CaseTypesFile = z.strictObject({ types: z.array(CaseType).min(1) });
+
+export const CASE_VERSION = 1;
+export const CaseStatus = z.enum(["open", "claimed", "resolved", "returned", "cancelled"]);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+const Staff = z.object({ id: z.number().int(), name: z.string().max(128) });
+
+/** One case, as stored (plain JSON, versioned, parsed on read). */
+export const Case = z.object({
+  v: z.literal(CASE_VERSION),
+  id: z.string().max(16),
+  type: z.string().max(32),
+  status: CaseStatus,
+  /** The user's private chat (= Telegram user id). */
+  user: z.number().int(),
+  instansi: z.string().max(32).optional(),
+  /** The HR group it is routed to, and whether that was the fallback desk. */
+  group: z.number().int(),
+  fallback: z.boolean(),
+  fields: z.record(z.string().max(32), z.string().max(256)),
+  card: z.number().int().optional(),
+  topic: z.number().int().optional(),
+  claimedBy: Staff.optional(),
+  createdAt: z.number().int(),
+  claimedAt: z.number().int().optional(),
+  firstAnswerAt: z.number().int().optional(),
+  closedAt: z.number().int().optional(),
+  remindedAt: z.number().int().optional(),
+  reopened: z.number().int().min(0).default(0),
+  rating: z.number().int().min(1).max(5).optional(),
+  comment: z.string().max(500).optional(),
+  /** Messages relayed so far, both ways. */
+  messages: z.number().int().min(0).default(0),
+  redacted: z.boolean().default(false),
+});
+export type Case = z.infer<typeof Case>;
+
+export type StaffAction = "claim" | "resolve" | "return";
+export type CaseOutcome = { ok: true; case: Case } | { ok: false; reason: string };
+
+const OPEN: CaseStatus[] = ["open", "claimed"];
+
+export function isOpen(c: Case): boolean {
+  return OPEN.includes(c.status);
+}
+
+/**
+ * The case state machine for staff buttons: claim (open → claimed, or take
+ * over), resolve (open/claimed → resolved), return to the bot (open/claimed →
+ * returned). A closed case refuses every action with a short reason. Pure.
+ */
+export function applyStaffAction(
+  c: Case,
+  action: StaffAction,
+  staff: { id: number; name: string },
+  now: number,
+): CaseOutcome {
+  if (!isOpen(c)) return { ok: false, reason: `Kasus #${c.id} sudah ${statusLabel(c.status)}.` };
+  switch (action) {
+    case "claim":
+      if (c.claimedBy?.id === staff.id) return { ok: false, reason: `Kasus #${c.id} sudah Anda ambil.` };
+      return { ok: true, case: { ...c, status: "claimed", claimedBy: staff, claimedAt: c.claimedAt ?? now } };
+    case "resolve":
+      return { ok: true, case: { ...c, status: "resolved", closedAt: now, claimedBy: c.claimedBy ?? staff } };
+    case "return":
+      return { ok: true, case: { ...c, status: "returned", closedAt: now, claimedBy: c.claimedBy ?? staff } };
+  }
+}
+
+/** The user's side: cancel an open case; reopen a resolved one within the window. Pure. */
+export function applyUserAction(
+  c: Case,
+  action: "cancel" | "reopen",
+  now: number,
+  reopenWindowMs: number,
+): CaseOutcome {
+  if (action === "cancel") {
+    if (!isOpen(c)) return { ok: false, reason: `Kasus #${c.id} sudah ${statusLabel(c.status)}.` };
+    return { ok: true, case: { ...c, status: "cancelled", closedAt: now } };
+  }
+  if (c.status !== "resolved" && c.status !== "returned")
+    return { ok: false, reason: `Kasus #${c.id} masih ${statusLabel(c.status)}.` };
+  if (c.closedAt !== undefined && now - c.closedAt > reopenWindowMs) {
+    return { ok: false, reason: `Kasus #${c.id} ditutup terlalu lama; silakan buat kasus baru.` };
+  }
+  const { closedAt: _closed, ...rest } = c;
+  return {
+    ok: true,
+    case: {
+      ...rest,
+      status: c.claimedBy ? "claimed" : "open",
+      reopened: c.reopened + 1,
+      remindedAt: undefined,
+    },
+  };
+}
+
+export function statusLabel(status: CaseStatus): string {
+  switch (status) {
+    case "open":
+      return "menunggu petugas";
+    case "claimed":
+      return "sedang ditangani petugas";
+    case "resolved":
+      return "selesai";
+    case "returned":
+      return "dikembalikan ke panduan bot";
+    case "cancelled":
+      return "dibatalkan";
+  }
+}
+
+/** The case card HR staff see: every field HR needs, plain text. Pure. */
+export function renderCard(c: Case, type: CaseType | undefined, instansiName: string | undefined): string {
+  const lines = [
+    `📨 Kasus #${c.id} · ${type?.title ?? c.type}`,
+    `Status: ${statusLabel(c.status)}${c.claimedBy ? ` (${c.claimedBy.name})` : ""}`,
+  ];
+  if (c.fallback)
+    lines.push(`⚠️ Instansi ini belum punya grup HR: ${instansiName ?? c.instansi ?? "-"}. Mohon diteruskan.`);
+  for (const [key, label] of Object.entries(type?.fields ?? {})) {
+    const value = key === "instansi" ? (instansiName ?? c.fields[key]) : c.fields[key];
+    if (value !== undefined) lines.push(`${label}: ${value}`);
+  }
+  for (const [key, value] of Object.entries(c.fields)) {
+    if (type?.fields[key] === undefined) lines.push(`${key}: ${value}`);
+  }
+  lines.push("", "Balas (reply) pesan ini untuk menjawab pengguna.");
+  return lines.join("\n");
+}
+
+/** Median of a list of numbers (undefined when empty). Pure. */
+export function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
