@@ -53,6 +53,19 @@ export const Config = z
     LOCK_TTL_MS: intWithDefault(30_000, 1_000, 300_000),
     /** How long an update waits for its busy chat before it is left for redelivery. */
     LOCK_WAIT_MS: intWithDefault(5_000, 10, 60_000),
+    /** A case nobody took is announced again in its group after this many minutes. */
+    CASE_REMIND_MINUTES: intWithDefault(30, 1, 7 * 24 * 60),
+    /** A resolved case can be reopened by the user within this many hours (same group). */
+    CASE_REOPEN_HOURS: intWithDefault(72, 0, 90 * 24),
+    /** Closed cases are deleted after this many days. */
+    CASE_RETENTION_DAYS: intWithDefault(180, 1, 3650),
+    /** Messages a user may relay to HR per minute. */
+    CASE_RELAY_PER_MINUTE: intWithDefault(10, 1, 600),
+    /** Show the staff member's first name to the user ("true"/"false", default false). */
+    SHOW_STAFF_NAME: z.preprocess(
+      (v) => (v === "" || v === undefined ? "false" : v),
+      z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1"),
+    ),
   })
   .refine((c) => c.WEBHOOK_URL === undefined || c.WEBHOOK_SECRET !== undefined, {
     path: ["WEBHOOK_SECRET"],

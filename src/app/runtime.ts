@@ -1,14 +1,21 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
+import { Api } from "grammy";
 import type { ChatStore } from "../adapters/chat-store.ts";
 import { type FaqLog, MemoryFaqLog, RedisFaqLog } from "../adapters/faq-log.ts";
 import { createHttpServer, type HttpServer } from "../adapters/http/server.ts";
 import { MemoryChatStore } from "../adapters/memory/chat-store.ts";
 import { apiTransformer, createMetrics, type Metrics, updateType } from "../adapters/metrics.ts";
+import { MemoryOutbox, type Outbox } from "../adapters/outbox.ts";
 import { RedisChatStore } from "../adapters/redis/chat-store.ts";
 import { createRedis, waitReady } from "../adapters/redis/connect.ts";
-import { type BotHooks, createBot } from "../adapters/telegram/bot.ts";
+import { RedisOutbox } from "../adapters/redis/outbox.ts";
+import { type BotHooks, createBot, deskSecret } from "../adapters/telegram/bot.ts";
 import { installLimits } from "../adapters/telegram/limits.ts";
+import { createOutboxSender } from "../adapters/telegram/outbox-sender.ts";
 import type { Config } from "../config.ts";
+import { type CaseStore, MemoryCaseStore } from "../desk/case-store.ts";
+import { DEFAULT_DESK_CONFIG, Desk } from "../desk/desk.ts";
+import { RedisCaseStore } from "../desk/redis-case-store.ts";
 import type { Logger } from "../logger.ts";
 import { COMMAND_MENU } from "./commands.ts";
 import { loadWorld } from "./world.ts";
@@ -38,6 +45,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 
   let store: ChatStore;
   let faqLog: FaqLog = new MemoryFaqLog();
+  let cases: CaseStore = new MemoryCaseStore();
+  let outbox: Outbox = new MemoryOutbox();
   if (config.REDIS_URL !== undefined) {
     const redis = createRedis(config.REDIS_URL, {}, (err) =>
       logger.warn({ err: err.message }, "redis connection"),
@@ -53,6 +62,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
     faqLog = new RedisFaqLog(redis);
+    cases = new RedisCaseStore(redis);
+    outbox = new RedisOutbox({ redis });
   } else {
     store = new MemoryChatStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
     logger.warn("REDIS_URL not set: sessions in memory, lost on restart, one process only");
@@ -72,6 +83,18 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     error: (kind) => metrics.errors.inc({ kind }),
     duplicate: () => metrics.duplicateUpdates.inc(),
   };
+  const desk = new Desk(cases, outbox, world, {
+    fallbackGroup: config.HR_CHAT_ID,
+    adminIds: config.ADMIN_IDS,
+    remindAfterMs: config.CASE_REMIND_MINUTES * 60_000,
+    reopenWindowMs: config.CASE_REOPEN_HOURS * 3_600_000,
+    retentionMs: config.CASE_RETENTION_DAYS * 24 * 3_600_000,
+    showStaffName: config.SHOW_STAFF_NAME,
+    relayPerMinute: config.CASE_RELAY_PER_MINUTE,
+    opensPerDay: DEFAULT_DESK_CONFIG.opensPerDay,
+    secret: deskSecret(config.BOT_TOKEN),
+    onOpened: (type) => metrics.casesOpened.inc({ type }),
+  });
   const bot = createBot({
     token: config.BOT_TOKEN,
     world,
@@ -79,6 +102,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     store,
     hooks,
     faqLog,
+    desk,
     adminIds: config.ADMIN_IDS,
     ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
   });
@@ -89,6 +113,30 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   await bot.api.setMyCommands(COMMAND_MENU);
 
   let stopping = false;
+  // The desk's background work: deliver the outbox (at its own pace and limits) and run reminders.
+  const outboxApi = new Api(config.BOT_TOKEN, {
+    timeoutSeconds: 20, // below the outbox lease, so a hung send cannot outlive it
+    ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+  });
+  outboxApi.config.use(apiTransformer(metrics));
+  const send = createOutboxSender(outboxApi);
+  let lastTick = 0;
+  let background: Promise<void> = Promise.resolve();
+  const pump = async () => {
+    const now = Date.now();
+    if (now - lastTick >= 30_000) {
+      lastTick = now;
+      await desk.tick(now);
+    }
+    const result = await outbox.drain(now, send, (item, res) => desk.onDelivered(item, res, Date.now()));
+    return result.nextDueAt;
+  };
+  const timer = setInterval(() => {
+    background = background
+      .then(pump)
+      .then(() => undefined)
+      .catch((err: unknown) => logger.warn({ err: String(err) }, "desk background"));
+  }, 500);
   let runner: RunnerHandle | undefined;
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
   const http: HttpServer = createHttpServer({
@@ -139,6 +187,9 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       logger.info("stopping: no new updates, finishing those in flight");
       if (runner?.isRunning()) await runner.stop();
       await http.close();
+      clearInterval(timer);
+      await background;
+      await cases.close?.();
       await store.close();
       logger.info("stopped");
     },

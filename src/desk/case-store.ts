@@ -38,6 +38,7 @@ export interface CaseStore {
   group(group: number): Promise<GroupMeta | undefined>;
   /** Counts one event for `key`; false when `limit` is already reached in the current window. */
   allow(key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
+  close?(): Promise<void>;
 }
 
 export function parseCase(raw: unknown): Case | undefined {

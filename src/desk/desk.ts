@@ -33,6 +33,8 @@ export interface DeskConfig {
   opensPerDay: number;
   /** Key for signing HR buttons (derive from the bot token). */
   secret: string;
+  /** Observer for metrics (cases opened by type). */
+  onOpened?: (type: string) => void;
 }
 
 export const DEFAULT_DESK_CONFIG: Omit<DeskConfig, "secret"> = {
@@ -150,6 +152,7 @@ export class Desk {
       redacted: false,
     };
     await this.cases.save(c);
+    this.config.onOpened?.(c.type);
     await this.announce(c, now);
     return { reply: { text: MSGS.opened(c.id, this.instansiName(c)) }, vars: { kasus: c.id } };
   }

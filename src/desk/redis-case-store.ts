@@ -1,4 +1,4 @@
-import type { RedisClient } from "../adapters/redis/connect.ts";
+import { type RedisClient, waitReady } from "../adapters/redis/connect.ts";
 import { type Case, isOpen } from "../core/desk/case.ts";
 import { type CaseStore, type GroupMeta, parseCase } from "./case-store.ts";
 
@@ -57,8 +57,12 @@ export class RedisCaseStore implements CaseStore {
 
   private async updateNow(id: string, change: (c: Case) => Case | undefined): Promise<Case | undefined> {
     const key = this.k("case", id);
-    this.txn ??= (this.redis as { duplicate(): RedisClient }).duplicate();
+    if (this.txn === undefined) {
+      this.txn = (this.redis as { duplicate(): RedisClient }).duplicate();
+      this.txn.on("error", () => {}); // reported by the main client's handler already
+    }
     const txn = this.txn;
+    await waitReady(txn);
     // Optimistic concurrency: WATCH the case, retry when another process changed it first.
     for (let attempt = 0; attempt < 10; attempt++) {
       const client = txn as unknown as { watch(k: string): Promise<unknown>; unwatch(): Promise<unknown> };

@@ -60,3 +60,46 @@ describe("runChat", () => {
     expect(text).toContain("🔗 🌐 Buka ASN Digital: https://asndigital.bkn.go.id");
   });
 });
+
+describe("npm run chat: the HR desk loop on one machine", () => {
+  it("opens a case, switches to /hr to claim, answer and resolve, then rates and returns to the reset step", () => {
+    const lines = [
+      "2", // Email salah
+      "2", // terdaftar salah
+      "198609262015051001",
+      "Budi Santoso",
+      "1", // email lama: Tidak tahu
+      "budi.baru@gmail.com",
+      "kab bogor",
+      "1", // Kabupaten Bogor
+      "1", // Kirim ke petugas
+      "Tolong dibantu ya",
+      "/hr",
+      "kasus",
+      "ambil 1",
+      "balas 1 Email sudah kami ganti, silakan coba lagi",
+      "selesai 1",
+      "statistik",
+      "/user",
+      "5", // 5 ⭐
+      "Mantap",
+      "1", // Coba reset password lagi
+    ];
+    const result = spawnSync("npx", ["tsx", "src/chat.ts"], {
+      input: `${lines.join("\n")}\n`,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    const out = result.stdout;
+    expect(out).toContain("📨 Kasus #1 sudah dikirim ke petugas kepegawaian (Kabupaten Bogor)");
+    expect(out).toContain("[Meja HR] 💬 Pesan pengguna · kasus #1\nTolong dibantu ya");
+    expect(out).toContain("#1 · Perbaikan email akun · Kabupaten Bogor · menunggu petugas");
+    expect(out).toContain("(Kasus #1 Anda ambil.)");
+    expect(out).toContain("Pandu: 💬 Petugas · kasus #1\nEmail sudah kami ganti, silakan coba lagi");
+    expect(out).toContain("Pandu: ✅ Kasus #1 sudah diselesaikan petugas");
+    expect(out).toContain("Kepuasan: -");
+    expect(out).toContain("Terima kasih 🙏");
+    expect(out.trimEnd().split("\n").slice(-4)[0]).toContain("Langkah 2 dari 7");
+  });
+});

@@ -143,7 +143,7 @@ export function renderCard(c: Case, type: CaseType | undefined, instansiName: st
   for (const [key, value] of Object.entries(c.fields)) {
     if (type?.fields[key] === undefined) lines.push(`${key}: ${value}`);
   }
-  lines.push("", "Balas (reply) pesan ini untuk menjawab pengguna.");
+  if (isOpen(c)) lines.push("", "Balas (reply) pesan ini untuk menjawab pengguna.");
   return lines.join("\n");
 }
 
