@@ -97,11 +97,15 @@ describe.skipIf(SKIP_REDIS)(`HR desk durability (${REDIS_SUITE})`, () => {
       { ok: false, permanent: false, description: "Internal Server Error" },
     ];
     const delivered: OutboxItem[] = [];
+    const deliver = (item: OutboxItem): SendOutcome => {
+      delivered.push(item);
+      return { ok: true, result: { message_id: delivered.length } };
+    };
     let now = NOW;
     for (let i = 0; i < 20 && delivered.length === 0; i++) {
       const result = await p.outbox.drain(
         now,
-        async (item) => answers.shift() ?? (delivered.push(item), { ok: true, result: { message_id: 1 } }),
+        async (item) => answers.shift() ?? deliver(item),
         (item, res) => p.desk.onDelivered(item, res, now),
       );
       now = Math.max(now + 500, result.nextDueAt ?? now + 500);
@@ -112,10 +116,7 @@ describe.skipIf(SKIP_REDIS)(`HR desk durability (${REDIS_SUITE})`, () => {
     for (let i = 0; i < 3; i++) {
       now += 1000;
       await p.desk.tick(now);
-      await p.outbox.drain(
-        now,
-        async (item) => (delivered.push(item), { ok: true, result: { message_id: 2 } }),
-      );
+      await p.outbox.drain(now, async (item) => deliver(item));
     }
     expect(delivered.filter((i) => String(i.payload.text).startsWith("📨 Kasus #1"))).toHaveLength(1);
   });
