@@ -78,7 +78,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
       out(`\nPandu: ${text}`);
       if (views.length > 0) {
         buttons = views;
-        views.forEach((b, i) => out(`  [${i + 1}] ${b.label}`));
+        for (const [i, b] of views.entries()) out(`  [${i + 1}] ${b.label}`);
       }
     } else {
       out(`\n[Meja HR] ${item.method === "editMessageText" ? "(kartu diperbarui) " : ""}${text}`);
