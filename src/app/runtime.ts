@@ -58,7 +58,12 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       redis,
       ttlSeconds: config.SESSION_TTL_SECONDS,
       lockTtlMs: config.LOCK_TTL_MS,
-      lockWaitMs: config.LOCK_WAIT_MS,
+      // Long polling has one consumer: a busy chat can only be a crashed holder, so wait out its lock
+      // rather than fail the update (which the runner would not redeliver).
+      lockWaitMs:
+        config.WEBHOOK_URL === undefined
+          ? Math.max(config.LOCK_WAIT_MS, config.LOCK_TTL_MS + 1_000)
+          : config.LOCK_WAIT_MS,
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
     faqLog = new RedisFaqLog(redis);

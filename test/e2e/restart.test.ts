@@ -2,21 +2,24 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
-import { dropPrefix, REDIS_SUITE, REDIS_URL, SKIP_REDIS } from "../helpers/redis.ts";
+import { REDIS_SUITE, REDIS_URL, SKIP_REDIS } from "../helpers/redis.ts";
 
 const CHAT = 31337;
+/** A database of its own: `npm start` writes under the fixed "pandu" prefix, and each run starts empty. */
+const E2E_REDIS = `${REDIS_URL.replace(/\/\d*$/, "")}/7`;
 
 const children: ChildProcess[] = [];
 
-function startPandu(apiRoot: string): ChildProcess {
+function startPandu(apiRoot: string, extra: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: {
       ...process.env,
       BOT_TOKEN: "4242:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
       TELEGRAM_API_ROOT: apiRoot,
-      REDIS_URL,
+      REDIS_URL: E2E_REDIS,
       PORT: "0",
       LOG_LEVEL: "warn",
+      ...extra,
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -35,14 +38,14 @@ describe.skipIf(SKIP_REDIS)(`npm start with REDIS_URL against a Bot API on loopb
   const telegram = new FakeTelegram();
   let admin: Redis;
   beforeAll(async () => {
-    admin = new Redis(REDIS_URL);
-    await admin.del(`pandu:{${CHAT}}:s`, `pandu:{${CHAT}}:u`, `pandu:{${CHAT}}:l`);
+    admin = new Redis(E2E_REDIS);
+    await admin.flushdb();
     await telegram.start();
   });
   afterAll(async () => {
     for (const child of children)
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await dropPrefix(admin, `pandu:{${CHAT}}`);
+    await admin.flushdb();
     admin.disconnect();
     await telegram.stop();
   });
@@ -76,4 +79,115 @@ describe.skipIf(SKIP_REDIS)(`npm start with REDIS_URL against a Bot API on loopb
     expect(stderr).not.toMatch(/"level":(50|60)/);
     expect(telegram.calls.some((c) => c.method === "setMyCommands")).toBe(true);
   }, 90_000);
+
+  it("a process killed (SIGKILL) between steps loses nothing: the next process continues the journey", async () => {
+    const chat = CHAT + 1;
+    let pandu = startPandu(telegram.url);
+    telegram.text(chat, "/start");
+    await telegram.waitForMessages(chat, 1, 30_000);
+    telegram.tap(chat, "🔢 Cek arti NIP / NI PPPK");
+    await telegram.waitForMessages(chat, 2);
+    await new Promise((r) => setTimeout(r, 300)); // between steps: the step's commit is done
+    pandu.kill("SIGKILL");
+    await new Promise((r) => pandu.once("exit", r));
+    pandu = startPandu(telegram.url);
+    telegram.text(chat, "200012312024211001");
+    const after = await telegram.waitForMessages(chat, 3, 30_000);
+    expect(after[2]?.text).toContain("PPPK · lahir 31-12-2000");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(telegram.sent.filter((m) => m.chat_id === chat)).toHaveLength(3);
+    expect(await stopPandu(pandu)).toBe(0);
+  }, 90_000);
 });
+
+describe.skipIf(SKIP_REDIS)(
+  `npm start end to end over HTTP: a full journey and a case from opening to closing (${REDIS_SUITE})`,
+  () => {
+    const telegram = new FakeTelegram();
+    const USER = 31400;
+    const HR = -100314;
+    let admin: Redis;
+    let pandu: ChildProcess | undefined;
+    beforeAll(async () => {
+      admin = new Redis(E2E_REDIS);
+      await admin.flushdb();
+      await telegram.start();
+    });
+    afterAll(async () => {
+      if (pandu && pandu.exitCode === null) pandu.kill("SIGKILL");
+      await admin.flushdb();
+      admin.disconnect();
+      await telegram.stop();
+    });
+
+    it("activation to MFA, then email wrong → case → HR claims, answers, resolves → rating → back to reset", async () => {
+      pandu = startPandu(telegram.url, { HR_CHAT_ID: String(HR) });
+      const count = () => telegram.sent.filter((m) => m.chat_id === USER).length;
+      const step = async (act: () => void, messages = 1) => {
+        const before = count();
+        act();
+        await telegram.waitForMessages(USER, before + messages, 30_000);
+        await new Promise((r) => setTimeout(r, 50));
+      };
+      await step(() => telegram.text(USER, "/start"));
+      for (const label of ["🔑 Aktivasi / lupa password"]) await step(() => telegram.tap(USER, label));
+      await step(() => telegram.text(USER, "198609262015051001"));
+      for (const label of [
+        "✅ Ya, benar",
+        "🌐 ASN Digital (sekarang)",
+        "Sudah, lanjut",
+        "Sudah, lanjut",
+        "Email saya muncul",
+        "✅ Ya, saya klik Kirim",
+        "Kode sudah masuk",
+      ]) {
+        await step(() => telegram.tap(USER, label));
+      }
+      await step(() => telegram.text(USER, "Rahasia#2025x"), 2);
+      for (const label of ["✅ Berhasil", "✅ MFA aktif, saya sudah masuk"])
+        await step(() => telegram.tap(USER, label));
+      expect(telegram.sent.filter((m) => m.chat_id === USER).at(-1)?.text).toContain(
+        "Selamat, akun Anda sudah aktif",
+      );
+      expect(telegram.calls.some((c) => c.method === "deleteMessage")).toBe(true);
+
+      await step(() => telegram.text(USER, "/menu"));
+      for (const label of [
+        "📧 Email salah / tidak sesuai",
+        "Email terdaftar salah / bukan milik saya",
+        "Pakai NIP 19860926 201505 1 001",
+      ]) {
+        await step(() => telegram.tap(USER, label));
+      }
+      await step(() => telegram.text(USER, "Budi Santoso"));
+      await step(() => telegram.tap(USER, "Tidak tahu"));
+      await step(() => telegram.text(USER, "budi.baru@gmail.com"));
+      await step(() => telegram.text(USER, "kota surabaya"));
+      await step(() => telegram.tap(USER, "Kota Surabaya"));
+      await step(() => telegram.tap(USER, "✅ Kirim ke petugas"), 2);
+      expect(telegram.sent.filter((m) => m.chat_id === USER).some((m) => m.text.includes("Kasus #"))).toBe(
+        true,
+      );
+
+      // The card reaches the fallback HR group through the outbox.
+      const card = (await telegram.waitForMessages(HR, 1, 30_000))[0]!;
+      expect(card.text).toContain("Perbaikan email akun");
+      expect(card.text).toContain("Kota Surabaya");
+      await step(() => telegram.tap(HR, "✋ Ambil", 777));
+      telegram.groupText(HR, 777, "Email sudah kami ganti, silakan reset lagi.", card.message_id);
+      await telegram.waitForMessages(USER, count() + 1, 30_000);
+      expect(telegram.sent.filter((m) => m.chat_id === USER).at(-1)?.text).toContain(
+        "Email sudah kami ganti",
+      );
+      await step(() => telegram.tap(HR, "✅ Selesai", 777));
+      expect(telegram.sent.filter((m) => m.chat_id === USER).at(-1)?.text).toContain(
+        "sudah diselesaikan petugas",
+      );
+      await step(() => telegram.tap(USER, "5 ⭐"));
+      await step(() => telegram.tap(USER, "Lewati"));
+      await step(() => telegram.tap(USER, "🔑 Coba reset password lagi"));
+      expect(telegram.sent.filter((m) => m.chat_id === USER).at(-1)?.text).toContain("Langkah 2 dari 7");
+      expect(await stopPandu(pandu)).toBe(0);
+    }, 120_000);
+  },
+);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 
 export interface SentMessage {
   chat_id: number;
+  message_id?: number;
   text: string;
   reply_markup?: { inline_keyboard: { text: string; callback_data?: string; url?: string }[][] };
 }
@@ -66,25 +67,51 @@ export class FakeTelegram {
     return id;
   }
 
-  /** Queues a press of the button with this label in the last message to the chat that had it. */
-  tap(chatId: number, label: string): void {
-    const last = [...this.sent].reverse().find((m) => m.chat_id === chatId && m.reply_markup !== undefined);
+  /** Queues a press of the button with this label in the latest message to the chat that had it. */
+  tap(chatId: number, label: string, fromId = chatId): void {
+    const last = [...this.sent]
+      .reverse()
+      .find(
+        (m) => m.chat_id === chatId && m.reply_markup?.inline_keyboard.flat().some((b) => b.text === label),
+      );
     const button = last?.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
     if (button?.callback_data === undefined) throw new Error(`no button '${label}' in chat ${chatId}`);
     const id = this.nextUpdateId++;
+    const chat =
+      chatId < 0
+        ? { id: chatId, type: "supergroup", title: "HR" }
+        : { id: chatId, type: "private", first_name: "Uji" };
     this.push({
       update_id: id,
       callback_query: {
         id: `cb${id}`,
-        from: { id: chatId, is_bot: false, first_name: "Uji" },
+        from: { id: fromId, is_bot: false, first_name: "Uji" },
         chat_instance: "ci",
         data: button.callback_data,
-        message: {
-          message_id: 1,
-          date: 1,
-          chat: { id: chatId, type: "private", first_name: "Uji" },
-          text: "x",
-        },
+        message: { message_id: last?.message_id ?? 1, date: 1, chat, text: "x" },
+      },
+    });
+  }
+
+  /** Queues a message in a group, optionally replying to one of the bot's messages. */
+  groupText(chatId: number, fromId: number, text: string, replyTo?: number): void {
+    const id = this.nextUpdateId++;
+    const chat = { id: chatId, type: "supergroup", title: "HR" };
+    const entities = text.startsWith("/")
+      ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }]
+      : undefined;
+    this.push({
+      update_id: id,
+      message: {
+        message_id: 20_000 + id,
+        date: 1,
+        chat,
+        from: { id: fromId, is_bot: false, first_name: "Sari" },
+        text,
+        ...(entities ? { entities } : {}),
+        ...(replyTo !== undefined
+          ? { reply_to_message: { message_id: replyTo, date: 1, chat, text: "x" } }
+          : {}),
       },
     });
   }
@@ -128,21 +155,30 @@ export class FakeTelegram {
         };
       case "getUpdates":
         return this.getUpdates(body);
-      case "sendMessage": {
-        this.sent.push(body as unknown as SentMessage);
+      case "sendMessage":
+      case "sendPhoto": {
+        const message_id = this.nextMessageId++;
+        this.sent.push({
+          ...(body as unknown as SentMessage),
+          message_id,
+          text: String(body.text ?? body.caption ?? ""),
+        });
         return {
-          message_id: this.nextMessageId++,
+          message_id,
           date: 1,
-          chat: { id: body.chat_id, type: "private" },
+          chat: { id: body.chat_id, type: Number(body.chat_id) < 0 ? "supergroup" : "private" },
           text: body.text,
         };
       }
+      case "getChatMember":
+        return { status: "administrator", user: { id: body.user_id, is_bot: false, first_name: "X" } };
       case "setMyCommands":
       case "deleteWebhook":
       case "setWebhook":
       case "deleteMessage":
       case "answerCallbackQuery":
       case "editMessageReplyMarkup":
+      case "editMessageText":
         return true;
       default:
         throw new Error(`method ${method} not served by the fake`);
