@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type CaseType, CaseTypesFile } from "../desk/case.ts";
+import { nearest } from "../text/nearest.ts";
 import { PasswordPolicy } from "../validate/password.ts";
 import { Flow, Id, type Intent, type Next, State, type Text } from "./schema.ts";
 
@@ -468,28 +469,10 @@ function choices(items: string[]): string {
 }
 
 function suggest(wrong: string, options: string[]): string {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const option of options) {
-    const d = editDistance(wrong, option);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = option;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, wrong.length / 3) ? ` Maksudnya '${best}'?` : "";
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
+  const found = nearest(wrong, options);
+  return found !== undefined && found.distance <= Math.max(2, wrong.length / 3)
+    ? ` Maksudnya '${found.value}'?`
+    : "";
 }
 
 function baseName(file: string): string | undefined {

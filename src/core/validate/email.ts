@@ -2,6 +2,7 @@
  * Email address check for what a user types as their SIASN email, with a
  * "did you mean" suggestion for typos of the common providers. Pure.
  */
+import { nearest } from "../text/nearest.ts";
 
 export type EmailResult =
   | {
@@ -49,38 +50,12 @@ const KNOWN_OTHER_DOMAINS = new Set([
 const LOCAL_CHAR = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]$/;
 const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transposition). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      }
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 function suggestDomain(domain: string): string | undefined {
   if (COMMON_DOMAINS.includes(domain) || KNOWN_OTHER_DOMAINS.has(domain)) return undefined;
   // One edit for short domains, two from 8 characters on ("gmal.con" → "gmail.com").
   const allowed = domain.length >= 8 ? 2 : 1;
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of COMMON_DOMAINS) {
-    const distance = editDistance(domain, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= allowed ? best : undefined;
+  const found = nearest(domain, COMMON_DOMAINS);
+  return found !== undefined && found.distance <= allowed ? found.value : undefined;
 }
 
 function fail(code: Extract<EmailResult, { ok: false }>["code"], message: string): EmailResult {
