@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Outbox, OutboxItem } from "../adapters/outbox.ts";
+import { toKeyboard } from "../adapters/telegram/run-effects.ts";
 import {
   applyStaffAction,
   applyUserAction,
@@ -188,7 +189,7 @@ export class Desk {
       text: renderCard(c, this.typeOf(c), this.instansiName(c)),
       link_preview_options: { is_disabled: true },
     };
-    if (isOpen(c)) payload.reply_markup = keyboard(this.cardButtons(c));
+    if (isOpen(c)) payload.reply_markup = { inline_keyboard: toKeyboard(this.cardButtons(c)) };
     if (method === "editMessageText") payload.message_id = c.card;
     else if (c.topic !== undefined) payload.message_thread_id = c.topic;
     return {
@@ -595,7 +596,7 @@ export class Desk {
       text,
       link_preview_options: { is_disabled: true },
     };
-    if (buttons !== undefined) payload.reply_markup = keyboard(buttons);
+    if (buttons !== undefined) payload.reply_markup = { inline_keyboard: toKeyboard(buttons) };
     return { id, chatId: c.user, method: "sendMessage", payload };
   }
 
@@ -620,11 +621,6 @@ export class Desk {
     const got = Buffer.from(sig);
     return want.length === got.length && timingSafeEqual(want, got);
   }
-}
-
-/** Bot API inline keyboard from rendered buttons. */
-function keyboard(rows: ButtonView[][]) {
-  return { inline_keyboard: rows.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) };
 }
 
 function formatDuration(ms: number): string {
