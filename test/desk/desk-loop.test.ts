@@ -292,3 +292,94 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     expect(await s.desk.cases.get("1")).toMatchObject({ redacted: true, fields: {} });
   });
 });
+
+describe("HR desk: forum topics and reopening", () => {
+  it("a forum supergroup gets one topic per case; messages in the topic reach the user", async () => {
+    const s = setup();
+    const { t } = s;
+    const forum = { id: GROUP, type: "supergroup", title: "HR Forum", is_forum: true };
+    await t.raw({
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: forum,
+        from: { id: HR_ADMIN, is_bot: false, first_name: "K" },
+        text: "/hubungkan kab bogor",
+        entities: [{ type: "bot_command", offset: 0, length: 10 }],
+      },
+    } as never);
+    await openEmailCase(s);
+    await t.flush(s.clock);
+    const topicCall = t.calls.find((c) => c.method === "createForumTopic");
+    expect(topicCall?.payload.name).toBe("Kasus #1 · Kabupaten Bogor");
+    const c = await s.desk.cases.get("1");
+    expect(c?.topic).toBeTypeOf("number");
+    const card = s.sends(GROUP).at(-1);
+    expect(card?.payload.message_thread_id).toBe(c?.topic);
+    await t.raw({
+      message: {
+        message_id: 2,
+        date: 1,
+        chat: forum,
+        from: STAFF,
+        text: "Halo, kami cek dulu ya.",
+        is_topic_message: true,
+        message_thread_id: c?.topic,
+      },
+    } as never);
+    await t.flush(s.clock);
+    expect(String(s.sends(USER).at(-1)?.payload.text)).toBe("💬 Petugas · kasus #1\nHalo, kami cek dulu ya.");
+  });
+
+  it("reopening within the window brings the case back to the same group; after the window it is refused", async () => {
+    const s = setup({ reopenWindowMs: 3_600_000 });
+    const { t } = s;
+    await openEmailCase(s, "kota surabaya");
+    await t.flush(s.clock);
+    const card = s.sends(FALLBACK).at(-1)!;
+    const data = (
+      card.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard.flat();
+    expect(
+      await s.groupTap(STAFF, data.find((b) => b.text === "✅ Selesai")!.callback_data, {
+        id: FALLBACK,
+        type: "supergroup",
+        title: "Pusat",
+      }),
+    ).toContain("selesai");
+    await t.flush(s.clock);
+    s.advance(30 * 60_000);
+    await s.tapUser("🔄 Masalah belum selesai");
+    expect(await s.desk.cases.get("1")).toMatchObject({ status: "claimed", reopened: 1, group: FALLBACK });
+    await t.flush(s.clock);
+    expect(
+      s.sends(FALLBACK).some((c) => String(c.payload.text).includes("🔄 Kasus #1 dibuka lagi oleh pengguna")),
+    ).toBe(true);
+    expect(s.sends(FALLBACK).filter((c) => String(c.payload.text).startsWith("📨 Kasus #1"))).toHaveLength(2);
+    expect(await t.store.peek(String(USER))).toMatchObject({ state: "menunggu", vars: { kasus: "1" } });
+
+    // Resolve again, then try after the window.
+    const again = s
+      .sends(FALLBACK)
+      .filter((c) => String(c.payload.text).startsWith("📨 Kasus #1"))
+      .at(-1)!;
+    const againData = (
+      again.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard.flat();
+    await s.groupTap(STAFF, againData.find((b) => b.text === "✅ Selesai")!.callback_data, {
+      id: FALLBACK,
+      type: "supergroup",
+      title: "Pusat",
+    });
+    await t.flush(s.clock);
+    s.advance(2 * 3_600_000);
+    await s.tapUser("🔄 Masalah belum selesai");
+    expect(
+      s
+        .sends(USER)
+        .map((c) => String(c.payload.text))
+        .at(-2),
+    ).toContain("ditutup terlalu lama");
+    expect(await s.desk.cases.get("1")).toMatchObject({ status: "resolved" });
+  });
+});
