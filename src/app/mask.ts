@@ -2,7 +2,9 @@
  * Masking of personal data for logs (UU 27/2022 PDP): NIP/NIK-like digit runs,
  * emails. Used by the logger; never by what the user or HR reads.
  */
-const DIGIT_RUN = /\d(?:[\d .-]{10,}\d)/g;
+import { digitValue } from "../text/fold.ts";
+
+const DIGIT_RUN = /\d(?:[\d .\-_/]{10,}\d)/g;
 const EMAIL = /([\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]*@([\p{L}\p{N}-])[\p{L}\p{N}.-]*\.([\p{L}]{2,})/gu;
 
 /** "198609262015051001" → "1986••••••••••1001". */
@@ -20,9 +22,10 @@ export function maskEmail(value: string): string {
   );
 }
 
-/** Masks every NIP/NIK-like digit run and every email inside free text. */
+/** Masks every NIP/NIK-like digit run (digits of any script) and every email inside free text. */
 export function maskText(text: string): string {
-  return maskEmail(text).replace(DIGIT_RUN, (run) =>
+  const ascii = text.replace(/\p{Nd}/gu, (d) => String(digitValue(d)));
+  return maskEmail(ascii).replace(DIGIT_RUN, (run) =>
     run.replace(/\D/g, "").length >= 12 ? maskDigits(run) : run,
   );
 }

@@ -14,6 +14,7 @@ import {
   statusLabel,
 } from "../core/desk/case.ts";
 import type { ButtonView, Effect, World } from "../core/flow/transition.ts";
+import { truncate } from "../core/text/text.ts";
 import type { CaseStore, GroupMeta } from "./case-store.ts";
 
 export interface DeskConfig {
@@ -106,7 +107,7 @@ export class Desk {
         return {};
       case "case-comment":
         await this.cases.update(effect.caseId, (c) =>
-          c.user === user ? { ...c, comment: effect.text.slice(0, 500) } : undefined,
+          c.user === user ? { ...c, comment: truncate(effect.text, 500) } : undefined,
         );
         return {};
       case "erase-user":
@@ -242,7 +243,7 @@ export class Desk {
             payload: {
               chat_id: c.group,
               photo: content.photo,
-              caption: `${head}${content.text ? `\n${content.text}` : ""}`.slice(0, 1000),
+              caption: truncate(`${head}${content.text ? `\n${content.text}` : ""}`, 1000),
               ...where,
             },
             tag: `relay:${c.id}`,
@@ -251,7 +252,7 @@ export class Desk {
             id: `c${c.id}:u:${c.messages}`,
             chatId: c.group,
             method: "sendMessage",
-            payload: { chat_id: c.group, text: `${head}\n${content.text ?? ""}`.slice(0, 4000), ...where },
+            payload: { chat_id: c.group, text: truncate(`${head}\n${content.text ?? ""}`, 4000), ...where },
             tag: `relay:${c.id}`,
           };
     await this.outbox.enqueue([item], now);
@@ -264,6 +265,12 @@ export class Desk {
     action: "cancel" | "reopen",
     now: number,
   ): Promise<UserOutcome> {
+    if (action === "reopen") {
+      // One open case per user: reopening an old one while another is open would orphan either.
+      const other = await this.cases.openOf(user);
+      if (other !== undefined && other !== caseId)
+        return { reply: { text: MSGS.existingOnReopen(other) }, vars: { kasus: other } };
+    }
     let refused: string | undefined;
     const c = await this.cases.update(caseId, (x) => {
       if (x.user !== user) {
@@ -407,10 +414,10 @@ export class Desk {
             payload: {
               chat_id: c.user,
               photo: message.photo,
-              caption: `${head}${message.caption ? `\n${message.caption}` : ""}`.slice(0, 1000),
+              caption: truncate(`${head}${message.caption ? `\n${message.caption}` : ""}`, 1000),
             },
           }
-        : this.toUser(c, `c${c.id}:s:${c.messages}`, `${head}\n${message.text ?? ""}`);
+        : this.toUser(c, `c${c.id}:s:${c.messages}`, truncate(`${head}\n${message.text ?? ""}`, 4096));
     await this.outbox.enqueue([item], now);
     return undefined;
   }
@@ -419,7 +426,7 @@ export class Desk {
   async link(group: number, meta: GroupMeta, query: string, allowed: boolean): Promise<Reply> {
     if (!allowed) return { text: MSGS.notAllowed };
     await this.cases.setGroup(group, meta);
-    const q = query.trim();
+    const q = truncate(query.trim(), 200);
     if (q.length === 0) return { text: MSGS.linkUsage };
     const hits = this.world.directory?.search(q, 5) ?? [];
     const [top, second] = hits;
@@ -452,7 +459,7 @@ export class Desk {
 
   async unlink(group: number, query: string, allowed: boolean): Promise<Reply> {
     if (!allowed) return { text: MSGS.notAllowed };
-    const q = query.trim();
+    const q = truncate(query.trim(), 200);
     const target = q.length > 0 ? this.world.directory?.search(q, 1)[0]?.id : undefined;
     if (q.length > 0 && target === undefined) return { text: MSGS.linkNone(q) };
     const dropped = await this.cases.unlink(group, target === undefined ? undefined : [target]);
@@ -640,6 +647,8 @@ const MSGS = {
     `📨 Kasus #${id} sudah dikirim ke petugas kepegawaian${instansi ? ` (${instansi})` : ""}. Jawaban petugas akan muncul di chat ini. Ketik /kasus untuk melihat statusnya.`,
   existing: (id: string) =>
     `Anda masih punya kasus #${id} yang terbuka. Data baru ini saya tambahkan ke kasus itu.`,
+  existingOnReopen: (id: string) =>
+    `Anda masih punya kasus #${id} yang terbuka. Tulis masalah Anda di sana; petugasnya sama.`,
   tooManyOpens:
     "Anda sudah membuka banyak kasus hari ini. Silakan coba lagi besok, atau lanjutkan kasus yang ada.",
   noDesk:
@@ -667,7 +676,7 @@ const MSGS = {
     `Kasus #${id} ${label === "tidak ditemukan" ? "tidak ditemukan" : `sudah ${label}`}; pesan ini tidak diteruskan ke pengguna.`,
   notAllowed: "Hanya admin grup ini atau admin Pandu yang boleh mengatur instansi grup.",
   linkUsage: "Pemakaian: /hubungkan <nama instansi>, mis. /hubungkan kab bogor",
-  linkNone: (q: string) => `Instansi "${q}" tidak ditemukan di direktori.`,
+  linkNone: (q: string) => `Instansi "${truncate(q, 100)}" tidak ditemukan di direktori.`,
   linkPick: "Pilih instansi yang dilayani grup ini:",
   linked: (name: string) => `✅ ${name} terhubung ke grup ini. Kasus dari pegawainya akan masuk ke sini.`,
   movedFrom: "(Sebelumnya instansi ini terhubung ke grup lain; sekarang dipindah ke sini.)",

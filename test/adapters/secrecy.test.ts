@@ -77,3 +77,12 @@ describe("masking for logs", () => {
     expect(actual).toBe(expected);
   });
 });
+
+describe("masking for logs: any digits, any separators", () => {
+  it.each([
+    ["Arabic-Indic digits", "NIP ١٩٨٦٠٩٢٦٢٠١٥٠٥١٠٠١", "NIP 1986••••••••••1001"],
+    ["underscores and slashes", "19860926_201505/1_001", "1986••••••••••1001"],
+  ])("%s", (_label, input, expected) => {
+    expect(maskText(input)).toBe(expected);
+  });
+});

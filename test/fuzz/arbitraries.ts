@@ -25,8 +25,9 @@ export interface Actor {
   emailNew: string;
 }
 
+// None of these appears in flows/ or the FAQ (the bot's own example NIP is 19860926 201505 1 001).
 const NIPS: Record<number, string> = {
-  1001: "198609262015051001",
+  1001: "198807152014031001",
   1002: "197503142001122002",
   1003: "199011052019031003",
   1004: "198212302010011004",
@@ -196,6 +197,18 @@ const COMMANDS = [
   "/ menu",
 ];
 
+/** The commands users actually type, again, so each comes up often. */
+const CORE_COMMANDS = [
+  "/start",
+  "/menu",
+  "/batal",
+  "/kasus",
+  "/petugas",
+  "/hapusdata",
+  "/bantuan",
+  "/faqgap",
+];
+
 const INSTANSI_TEXTS = [
   "kab bogor",
   "kota bandung",
@@ -341,6 +354,7 @@ export function genericText(world: World): fc.Arbitrary<string> {
   );
   return fc.oneof(
     { arbitrary: fc.constantFrom(...COMMANDS), weight: 8 },
+    { arbitrary: fc.constantFrom(...CORE_COMMANDS), weight: 6 },
     { arbitrary: fc.constantFrom(...labels), weight: 8 },
     { arbitrary: fc.constantFrom(...INTENT_WORDS), weight: 2 },
     { arbitrary: fc.constantFrom(...INSTANSI_TEXTS), weight: 3 },
@@ -370,16 +384,39 @@ export function userText(world: World, user: number): fc.Arbitrary<string> {
   );
 }
 
-/** What HR staff write in their group: no user's personal data (staff text goes to a user as is). */
+/** At most `max` UTF-16 units, cut between code points (Telegram delivers at most 4096). */
+export function capUtf16(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = "";
+  for (const ch of text) {
+    if (out.length + ch.length > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * What HR staff write in their group: no user's personal data (staff text goes
+ * to a user as is), and at most 4096 UTF-16 units, as Telegram delivers it.
+ */
 export function staffText(world: World): fc.Arbitrary<string> {
-  return fc.oneof(
-    { arbitrary: fc.constantFrom(...STAFF_TEXTS), weight: 4 },
-    { arbitrary: genericText(world), weight: 4 },
-    {
-      arbitrary: longText(fc.constantFrom("Mohon maaf, ", "🙏", "ok ", "x")).map((s) => s.slice(0, 4096)),
-      weight: 1,
-    },
-  );
+  return fc
+    .oneof(
+      { arbitrary: fc.constantFrom(...STAFF_TEXTS), weight: 4 },
+      { arbitrary: genericText(world), weight: 4 },
+      { arbitrary: longText(fc.constantFrom("Mohon maaf, ", "🙏", "ok ", "x")), weight: 1 },
+      {
+        // Group commands whose reply quotes the argument back.
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom("/hubungkan ", "/putuskan ", "/hubungkan@PanduTestBot "),
+            fc.oneof(fc.string({ maxLength: 30 }), longText(fc.constantFrom("kab ", "ž", "🏢"))),
+          )
+          .map(([cmd, arg]) => cmd + arg),
+        weight: 1,
+      },
+    )
+    .map((s) => capUtf16(s, 4096));
 }
 
 function buttonLabels(world: World): string[] {
@@ -473,6 +510,12 @@ function callbackSpec(world: World): fc.Arbitrary<CallbackSpec> {
 
 // ------------------------------------------------------------------ actions
 
+/** Telegram marks a typed /command with a bot_command entity; a forged update may lack it. */
+const entityArb = fc.oneof(
+  { arbitrary: fc.constant(true), weight: 5 },
+  { arbitrary: fc.constant(false), weight: 1 },
+);
+
 const dtArb = fc.oneof(
   { arbitrary: fc.constant(0), weight: 2 },
   { arbitrary: fc.nat(5_000), weight: 6 },
@@ -520,7 +563,7 @@ export function actionArb(world: World): fc.Arbitrary<Action> {
             kind: fc.constant("text" as const),
             user: fc.constant(u),
             text: userText(world, u),
-            entity: fc.boolean(),
+            entity: entityArb,
           }),
         ),
       ),
@@ -576,7 +619,7 @@ export function actionArb(world: World): fc.Arbitrary<Action> {
           group,
           from: staff,
           text: staffText(world),
-          entity: fc.boolean(),
+          entity: entityArb,
         }),
       ),
     },
@@ -785,9 +828,42 @@ export function sessionSeedArb(world: World, user: number): fc.Arbitrary<Session
       { arbitrary: fc.json({ maxDepth: 2 }), weight: 1 },
     )
     .map((json): SessionSeed => ({ kind: "corrupt", json }));
+  // One tap away from opening a case: the summary of their own data, waiting for "✅ Kirim ke petugas".
+  const actor = ACTORS.get(user)!;
+  const ready = fc
+    .record({
+      instansi: fc.constantFrom("32.01", "32.73", "35.78"),
+      type: fc.constantFrom("email", "token", "mfa-email", "auth-bkn", "umum"),
+      at: fc.integer({ min: START_CLOCK - 3_600_000, max: START_CLOCK }),
+    })
+    .map(
+      ({ instansi, type, at }): SessionSeed => ({
+        kind: "valid",
+        session: {
+          v: 1,
+          flow: "kasus",
+          state: "konfirmasi",
+          history: ["menu/mulai", "kasus/instansi"],
+          vars: {
+            nip: actor.nip,
+            jenis: "PNS",
+            nama: actor.name,
+            instansi,
+            "email-lama": actor.emailOld,
+            "email-baru": actor.emailNew,
+            "jenis-kasus": type,
+            pertanyaan: `Saya ${actor.name}, email saya salah`,
+          },
+          counters: {},
+          fails: 0,
+          at,
+        },
+      }),
+    );
   return fc.oneof(
     { arbitrary: fc.constant<SessionSeed>({ kind: "none" }), weight: 3 },
     { arbitrary: valid, weight: 4 },
+    { arbitrary: ready, weight: 3 },
     { arbitrary: corrupt, weight: 2 },
   );
 }

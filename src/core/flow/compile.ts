@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type CaseType, CaseTypesFile } from "../desk/case.ts";
-import { nearest } from "../text/nearest.ts";
+import { nearest } from "../text/text.ts";
 import { PasswordPolicy } from "../validate/password.ts";
 import { Flow, Id, type Intent, type Next, State, type Text } from "./schema.ts";
 

@@ -1,4 +1,5 @@
 import { HISTORY_MAX, newSession, type Session } from "../session.ts";
+import { truncate } from "../text/text.ts";
 import { parseEmail } from "../validate/email.ts";
 import { describeNip, formatNip, parseNip } from "../validate/nip.ts";
 import { checkPassword, describePolicy, formatPasswordCheck } from "../validate/password.ts";
@@ -85,6 +86,10 @@ export interface Transition {
 }
 
 const TEXT_MAX = 1000;
+/** Matches the Session schema's limit on a variable. */
+const VAR_MAX = 256;
+/** Variables that hold personal data (masked before anything is recorded). */
+const PERSONAL_VARS = new Set(["nip", "nama", "email-lama", "email-baru", "pertanyaan"]);
 /** FAQ hits below this score are not worth suggesting (0..1). */
 const FAQ_SUGGEST = 0.25;
 const INSTANSI_CHOICES = 5;
@@ -119,7 +124,7 @@ export function transition(world: World, stored: Session | undefined, event: Eve
   const run = new Run(world, stored ?? newSession(menuFlow, menuState, now), now);
   if (stored === undefined && event.type !== "start" && event.type !== "command") {
     // A first message that is not /start: answer it if it is a known question, then show the menu.
-    if (event.type === "text") run.answerQuestion(event.text.slice(0, TEXT_MAX));
+    if (event.type === "text") run.answerQuestion(truncate(event.text, TEXT_MAX));
     run.enter(MENU_KEY, false);
     return run.result();
   }
@@ -182,7 +187,7 @@ class Run {
             type: "case-relay",
             caseId: this.session.vars.kasus,
             photo: event.fileId,
-            ...(caption ? { text: caption.slice(0, TEXT_MAX) } : {}),
+            ...(caption ? { text: truncate(caption, TEXT_MAX) } : {}),
           });
           return;
         }
@@ -208,7 +213,7 @@ class Run {
     switch (name) {
       case "faq":
         if (args !== undefined && args.trim().length > 0) {
-          if (!this.askFaq(args.trim().slice(0, TEXT_MAX), true)) this.prompt();
+          if (!this.askFaq(truncate(args.trim(), TEXT_MAX), true)) this.prompt();
           return;
         }
         this.reply(MSG.faqAsk);
@@ -414,8 +419,9 @@ class Run {
       if (this.inJourney) this.prompt();
       return true;
     }
+    const gap = this.withoutPersonalData(text);
     this.effects.push(
-      best === undefined ? { type: "faq-gap", text } : { type: "faq-gap", text, best: best.id },
+      best === undefined ? { type: "faq-gap", text: gap } : { type: "faq-gap", text: gap, best: best.id },
     );
     if (best === undefined) {
       this.reply(MSG.faqNone, [[{ label: MSG.human, data: "g|human" }]]);
@@ -428,6 +434,17 @@ class Run {
       [{ label: MSG.human, data: "g|human" }],
     ]);
     return true;
+  }
+
+  /** The user's own known values (NIP, name, emails) replaced before a question is recorded. */
+  private withoutPersonalData(text: string): string {
+    let out = text;
+    for (const [key, value] of Object.entries(this.session.vars)) {
+      if (!PERSONAL_VARS.has(key) || value.length < 3) continue;
+      out = out.split(value).join("[data]");
+      if (key === "nip") out = out.replace(new RegExp(value.split("").join("[\\s.\\-_]*"), "g"), "[data]");
+    }
+    return out.replace(/\b(nama saya|saya bernama|nama aku)\s+[\p{L} .'-]{2,60}/giu, "$1 [nama]");
   }
 
   private faqAnswer(hit: FaqHitRef): void {
@@ -463,7 +480,7 @@ class Run {
     const input = this.state.input!;
     const save = (value: string, extra: Record<string, string> = {}) => {
       const vars = { ...this.session.vars, ...input.set, ...extra };
-      if (input.save !== undefined) vars[input.save] = value;
+      if (input.save !== undefined) vars[input.save] = truncate(value, VAR_MAX);
       this.session = { ...this.session, vars };
       this.enter(this.resolve(input.next), true);
     };
@@ -504,7 +521,7 @@ class Run {
       case "feedback": {
         const caseId = this.session.vars["kasus-dinilai"];
         if (caseId !== undefined)
-          this.effects.push({ type: "case-comment", caseId, text: text.slice(0, 500) });
+          this.effects.push({ type: "case-comment", caseId, text: truncate(text, 500) });
         return save(text);
       }
       case "password":
@@ -616,6 +633,7 @@ class Run {
     const views: ButtonView[] = [];
     state.buttons.forEach((b, i) => {
       if (b.show !== undefined && !this.holds(b.show)) return;
+      if (this.render(b.label).trim().length === 0) return; // Telegram refuses a message with an empty button
       views.push(
         b.url !== undefined
           ? { label: this.render(b.label), url: b.url }
@@ -691,7 +709,7 @@ class Run {
             return policy !== undefined ? describePolicy(policy) : whole;
           }
           case "var":
-            return vars[arg ?? ""] ?? "-";
+            return vars[arg ?? ""] || "-";
           case "ringkasan": {
             const type =
               this.world.flows.cases.get(vars["jenis-kasus"] ?? "") ?? this.world.flows.cases.get("umum");

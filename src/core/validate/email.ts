@@ -2,7 +2,7 @@
  * Email address check for what a user types as their SIASN email, with a
  * "did you mean" suggestion for typos of the common providers. Pure.
  */
-import { nearest } from "../text/nearest.ts";
+import { nearest } from "../text/text.ts";
 
 export type EmailResult =
   | {

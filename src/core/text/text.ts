@@ -29,3 +29,12 @@ export function nearest(
   }
   return found;
 }
+
+/** Cuts `text` to at most `max` UTF-16 units without splitting a surrogate pair; adds "…" when cut. Pure. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--; // a high surrogate would be left alone
+  return `${text.slice(0, end)}…`;
+}
