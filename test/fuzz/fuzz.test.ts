@@ -6,7 +6,6 @@ import {
   expectationOf,
   type FuzzReport,
   formatViolation,
-  KNOWN_ISSUES,
   ownersIn,
   runFuzz,
   runScenario,
