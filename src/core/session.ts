@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /** Bump when the stored shape changes; older data is parsed by a migration or replaced. */
 export const SESSION_VERSION = 1;
-export const HISTORY_MAX = 16;
+/** Steps remembered for "Kembali": enough to walk back through a journey, small enough for ≤ 512 B sessions. */
+export const HISTORY_MAX = 8;
 
 /**
  * One chat's conversation state: plain JSON, small (stored per chat in Redis).
