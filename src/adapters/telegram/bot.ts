@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { sequentialize } from "@grammyjs/runner";
 import {
   Bot,
   type ChatTypeContext,
@@ -106,7 +105,20 @@ export function createBot(
     });
 
   // Within one process, one update per chat at a time (the store's lock does the same across processes).
-  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  // A promise chain per chat: the runner's `sequentialize` did the same with more allocation per update.
+  const running = new Map<number, Promise<void>>();
+  bot.use(async (ctx, next) => {
+    const chat = ctx.chat?.id;
+    if (chat === undefined) return next();
+    const previous = running.get(chat);
+    const current = previous === undefined ? next() : previous.then(next, next);
+    running.set(chat, current);
+    try {
+      await current;
+    } finally {
+      if (running.get(chat) === current) running.delete(chat);
+    }
+  });
   bot.use(async (ctx, next) => {
     // The child logger is made on first use: most updates log nothing at the configured level.
     let child: Logger | undefined;

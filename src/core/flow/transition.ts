@@ -153,8 +153,15 @@ class Run {
     return `${this.session.flow}/${this.session.state}`;
   }
 
+  private memo?: { flow: string; state: string; compiled: CompiledState };
+
+  /** The current state, looked up again only when the session moved (hot path). */
   private get state(): CompiledState {
-    return this.world.flows.states.get(this.key)!;
+    const { flow, state } = this.session;
+    if (this.memo?.flow !== flow || this.memo.state !== state) {
+      this.memo = { flow, state, compiled: this.world.flows.states.get(`${flow}/${state}`)! };
+    }
+    return this.memo.compiled;
   }
 
   result(): Transition {
@@ -630,6 +637,20 @@ class Run {
   }
 
   private buttonsOf(state: CompiledState): ButtonView[][] {
+    // States whose buttons depend on nothing but the history are rendered once (two variants).
+    const back = this.session.history.length > 0;
+    const cached = STATIC_KEYBOARDS.get(state)?.[back ? 1 : 0];
+    if (cached !== undefined) return cached;
+    const rendered = this.renderButtons(state);
+    if (isStatic(state)) {
+      const pair = STATIC_KEYBOARDS.get(state) ?? [undefined, undefined];
+      pair[back ? 1 : 0] = rendered;
+      STATIC_KEYBOARDS.set(state, pair);
+    }
+    return rendered;
+  }
+
+  private renderButtons(state: CompiledState): ButtonView[][] {
     const views: ButtonView[] = [];
     state.buttons.forEach((b, i) => {
       if (b.show !== undefined && !this.holds(b.show)) return;
@@ -684,53 +705,52 @@ class Run {
   /** Fills the placeholders of a text from the session and the world. */
   private render(text: Text): string {
     const vars = this.session.vars;
-    return this.resolveText(text).replace(
-      /\{([a-z_]+)(?::([a-z0-9-]+))?\}/g,
-      (whole, name: string, arg?: string) => {
-        switch (name) {
-          case "nip":
-            return vars.nip !== undefined ? formatNip(vars.nip) : "-";
-          case "nip_arti": {
-            if (vars.nip === undefined) return "-";
-            const result = parseNip(vars.nip, this.today());
-            if (!result.valid) return "-";
-            return [describeNip(result), ...result.warnings.map((w) => `⚠️ ${w.message}`)].join("\n");
-          }
-          case "jenis":
-            return vars.jenis ?? "ASN";
-          case "instansi":
-            return (vars.instansi !== undefined && this.world.directory?.get(vars.instansi)?.name) || "-";
-          case "kontak":
-            return vars.instansi !== undefined && this.world.directory !== undefined
-              ? this.world.directory.card(vars.instansi)
-              : "-";
-          case "kebijakan": {
-            const policy = this.world.flows.policies.get(arg ?? "");
-            return policy !== undefined ? describePolicy(policy) : whole;
-          }
-          case "var":
-            return vars[arg ?? ""] || "-";
-          case "ringkasan": {
-            const type =
-              this.world.flows.cases.get(vars["jenis-kasus"] ?? "") ?? this.world.flows.cases.get("umum");
-            if (type === undefined) return "-";
-            return Object.entries(type.fields)
-              .map(([key, label]) => {
-                const value =
-                  key === "instansi" && vars.instansi !== undefined
-                    ? (this.world.directory?.get(vars.instansi)?.name ?? vars.instansi)
-                    : key === "nip" && vars.nip !== undefined
-                      ? formatNip(vars.nip)
-                      : vars[key];
-                return `• ${label}: ${value ?? (type.required.includes(key) ? "(belum diisi)" : "-")}`;
-              })
-              .join("\n");
-          }
-          default:
-            return whole;
+    const raw = this.resolveText(text);
+    if (!raw.includes("{")) return raw;
+    return raw.replace(/\{([a-z_]+)(?::([a-z0-9-]+))?\}/g, (whole, name: string, arg?: string) => {
+      switch (name) {
+        case "nip":
+          return vars.nip !== undefined ? formatNip(vars.nip) : "-";
+        case "nip_arti": {
+          if (vars.nip === undefined) return "-";
+          const result = parseNip(vars.nip, this.today());
+          if (!result.valid) return "-";
+          return [describeNip(result), ...result.warnings.map((w) => `⚠️ ${w.message}`)].join("\n");
         }
-      },
-    );
+        case "jenis":
+          return vars.jenis ?? "ASN";
+        case "instansi":
+          return (vars.instansi !== undefined && this.world.directory?.get(vars.instansi)?.name) || "-";
+        case "kontak":
+          return vars.instansi !== undefined && this.world.directory !== undefined
+            ? this.world.directory.card(vars.instansi)
+            : "-";
+        case "kebijakan": {
+          const policy = this.world.flows.policies.get(arg ?? "");
+          return policy !== undefined ? describePolicy(policy) : whole;
+        }
+        case "var":
+          return vars[arg ?? ""] || "-";
+        case "ringkasan": {
+          const type =
+            this.world.flows.cases.get(vars["jenis-kasus"] ?? "") ?? this.world.flows.cases.get("umum");
+          if (type === undefined) return "-";
+          return Object.entries(type.fields)
+            .map(([key, label]) => {
+              const value =
+                key === "instansi" && vars.instansi !== undefined
+                  ? (this.world.directory?.get(vars.instansi)?.name ?? vars.instansi)
+                  : key === "nip" && vars.nip !== undefined
+                    ? formatNip(vars.nip)
+                    : vars[key];
+              return `• ${label}: ${value ?? (type.required.includes(key) ? "(belum diisi)" : "-")}`;
+            })
+            .join("\n");
+        }
+        default:
+          return whole;
+      }
+    });
   }
 
   private today(): { year: number; month: number; day: number } {
@@ -785,6 +805,22 @@ function isConfident(hit: FaqHitRef, world: World): boolean {
 /** Telegram shows about 30 characters of a button on a phone. */
 function shortLabel(title: string): string {
   return title.length <= 40 ? title : `${title.slice(0, 39)}…`;
+}
+
+/** Rendered keyboards of static states: [without "Kembali", with it]. Shared, never mutated. */
+const STATIC_KEYBOARDS = new WeakMap<
+  CompiledState,
+  [ButtonView[][] | undefined, ButtonView[][] | undefined]
+>();
+
+function isStatic(state: CompiledState): boolean {
+  return state.buttons.every(
+    (b) =>
+      b.show === undefined &&
+      (typeof b.label === "string"
+        ? !b.label.includes("{")
+        : !Object.values(b.label).some((l) => l.includes("{"))),
+  );
 }
 
 function isIntent(value: string | undefined): value is Intent {
