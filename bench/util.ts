@@ -32,6 +32,10 @@ export class Samples {
     this.data[this.length++] = ms;
   }
 
+  at(i: number): number {
+    return this.data[i] ?? 0;
+  }
+
   /** Sorted copy of the samples. */
   sorted(): Float64Array {
     return this.data.slice(0, this.length).sort();
@@ -342,8 +346,16 @@ export interface RunResult {
   heapPeakMB: number;
   /** Highest RSS sampled during the run (MB). */
   rssPeakMB: number;
+  /** Process CPU time (user + system, all threads incl. GC helpers) per update, µs: steadier than wall time on a shared machine. */
+  cpuUsPerUpdate: number;
   /** Bot API calls per update. */
   apiCallsPerUpdate: number;
+}
+
+/** Process CPU time so far (µs, user + system). */
+export function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 export function round(x: number, digits = 2): number {
@@ -351,12 +363,16 @@ export function round(x: number, digits = 2): number {
   return Math.round(x * f) / f;
 }
 
-/** Formats rows as a fixed-width text table. */
+/** Formats rows as a fixed-width text table: numbers right-aligned, text left-aligned. */
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === "number" ? fmt(c) : c)))];
+  const numeric = headers.map((_, i) => rows.some((r) => typeof r[i] === "number"));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) =>
-    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join(
     "\n",
   );
@@ -364,7 +380,7 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return "-";
-  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString("en-US");
+  if (Number.isInteger(x) || Math.abs(x) >= 1000) return Math.round(x).toLocaleString("en-US");
   if (Math.abs(x) >= 100) return x.toFixed(0);
   if (Math.abs(x) >= 10) return x.toFixed(1);
   if (Math.abs(x) >= 1) return x.toFixed(2);
