@@ -66,10 +66,34 @@ export interface Staff {
   name: string;
 }
 
-type CaseEffect = Extract<
-  Effect,
-  { type: "case-open" | "case-relay" | "case-action" | "case-rate" | "case-comment" | "erase-user" }
->;
+const CASE_EFFECTS = [
+  "case-open",
+  "case-relay",
+  "case-action",
+  "case-rate",
+  "case-comment",
+  "erase-user",
+] as const;
+
+/** The effects of a user's transition that the desk carries out. */
+export type CaseEffect = Extract<Effect, { type: (typeof CASE_EFFECTS)[number] }>;
+
+export function isCaseEffect(effect: Effect): effect is CaseEffect {
+  return (CASE_EFFECTS as readonly string[]).includes(effect.type);
+}
+
+/** Session variables after the desk's changes (undefined removes a variable). */
+export function withVarChanges(
+  vars: Record<string, string>,
+  changes: Record<string, string | undefined>,
+): Record<string, string> {
+  const out = { ...vars };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
 
 const ACTIONS: Record<string, StaffAction> = { a: "claim", s: "resolve", k: "return" };
 

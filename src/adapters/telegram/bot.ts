@@ -13,7 +13,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { decide } from "../../app/decide.ts";
 import type { Effect, World } from "../../core/flow/transition.ts";
 import { MemoryCaseStore } from "../../desk/case-store.ts";
-import { DEFAULT_DESK_CONFIG, Desk } from "../../desk/desk.ts";
+import { DEFAULT_DESK_CONFIG, Desk, withVarChanges } from "../../desk/desk.ts";
 import type { Logger } from "../../logger.ts";
 import { type ChatStore, LeasedStorage, LockTimeoutError } from "../chat-store.ts";
 import { type FaqLog, formatGaps, MemoryFaqLog } from "../faq-log.ts";
@@ -315,14 +315,8 @@ export function createBot(
         );
       }
       const changes = await runEffects(ctx, decision.effects, ctx.log, faqLog, desk, now());
-      const changed = Object.entries(changes);
-      if (changed.length > 0) {
-        const vars = { ...decision.session.vars };
-        for (const [key, value] of changed) {
-          if (value === undefined) delete vars[key];
-          else vars[key] = value;
-        }
-        decision.session = { ...decision.session, vars };
+      if (Object.keys(changes).length > 0) {
+        decision.session = { ...decision.session, vars: withVarChanges(decision.session.vars, changes) };
       }
       if (hooks.track !== undefined) for (const e of decision.effects) if (e.type === "track") hooks.track(e);
       // Assigned only once every effect ran: a failure keeps the previous session.

@@ -2,7 +2,7 @@ import { type Context, GrammyError } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import { maskText } from "../../app/mask.ts";
 import type { ButtonView, Effect } from "../../core/flow/transition.ts";
-import type { Desk } from "../../desk/desk.ts";
+import { type Desk, isCaseEffect } from "../../desk/desk.ts";
 import type { Logger } from "../../logger.ts";
 import type { FaqLog } from "../faq-log.ts";
 
@@ -35,6 +35,20 @@ export async function runEffects(
   const vars: Record<string, string | undefined> = {};
   let toast: string | undefined;
   for (const effect of effects) {
+    if (isCaseEffect(effect)) {
+      if (desk === undefined || chatId === undefined) continue;
+      const outcome = await desk.userEffect(chatId, effect, now);
+      Object.assign(vars, outcome.vars ?? {});
+      if (outcome.reply !== undefined) {
+        await ctx.api.sendMessage(chatId, outcome.reply.text, {
+          link_preview_options: { is_disabled: true },
+          ...(outcome.reply.buttons !== undefined
+            ? { reply_markup: { inline_keyboard: toKeyboard(outcome.reply.buttons) } }
+            : {}),
+        });
+      }
+      continue;
+    }
     switch (effect.type) {
       case "reply":
         if (chatId === undefined) break;
@@ -71,25 +85,6 @@ export async function runEffects(
           ?.gap(maskText(effect.text), effect.best)
           .catch((err: unknown) => log.warn({ err: String(err) }, "faq gap not recorded"));
         break;
-      case "case-open":
-      case "case-relay":
-      case "case-action":
-      case "case-rate":
-      case "case-comment":
-      case "erase-user": {
-        if (desk === undefined || chatId === undefined) break;
-        const outcome = await desk.userEffect(chatId, effect, now);
-        Object.assign(vars, outcome.vars ?? {});
-        if (outcome.reply !== undefined) {
-          await ctx.api.sendMessage(chatId, outcome.reply.text, {
-            link_preview_options: { is_disabled: true },
-            ...(outcome.reply.buttons !== undefined
-              ? { reply_markup: { inline_keyboard: toKeyboard(outcome.reply.buttons) } }
-              : {}),
-          });
-        }
-        break;
-      }
       case "faq-feedback":
         await faqLog
           ?.feedback(effect.id, effect.helpful)

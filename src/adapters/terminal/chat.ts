@@ -5,7 +5,7 @@ import { decide } from "../../app/decide.ts";
 import type { ButtonView, Effect, Event, World } from "../../core/flow/transition.ts";
 import type { Session } from "../../core/session.ts";
 import { MemoryCaseStore } from "../../desk/case-store.ts";
-import { DEFAULT_DESK_CONFIG, Desk } from "../../desk/desk.ts";
+import { DEFAULT_DESK_CONFIG, Desk, isCaseEffect, withVarChanges } from "../../desk/desk.ts";
 import { MemoryOutbox, type OutboxItem } from "../outbox.ts";
 
 export interface ChatOptions {
@@ -101,14 +101,11 @@ export async function runChat(options: ChatOptions): Promise<void> {
     if (!options.interactive && shown !== undefined) out(`\nAnda: ${deleted ? "[pesan dihapus]" : shown}`);
     // On a TTY the typed line is on screen: move up and wipe it, as Telegram deletes the message.
     if (options.interactive && deleted) options.output.write("\x1b[1A\x1b[2KAnda: [pesan dihapus]\n");
-    const vars = { ...decision.session.vars };
+    let vars = decision.session.vars;
     for (const effect of decision.effects) {
       if (isCaseEffect(effect)) {
         const outcome = await desk.userEffect(USER, effect, now());
-        for (const [k, v] of Object.entries(outcome.vars ?? {})) {
-          if (v === undefined) delete vars[k];
-          else vars[k] = v;
-        }
+        vars = withVarChanges(vars, outcome.vars ?? {});
         if (outcome.reply !== undefined)
           buttons = render(
             [
@@ -203,17 +200,6 @@ export async function runChat(options: ChatOptions): Promise<void> {
     prompt();
   }
   if (options.interactive) out("");
-}
-
-function isCaseEffect(
-  effect: Effect,
-): effect is Extract<
-  Effect,
-  { type: "case-open" | "case-relay" | "case-action" | "case-rate" | "case-comment" | "erase-user" }
-> {
-  return ["case-open", "case-relay", "case-action", "case-rate", "case-comment", "erase-user"].includes(
-    effect.type,
-  );
 }
 
 /** Prints bot messages with numbered buttons; returns the buttons of the last message that had any. */
