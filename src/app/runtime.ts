@@ -13,11 +13,11 @@ import { type BotHooks, createBot, deskSecret } from "../adapters/telegram/bot.t
 import { installLimits } from "../adapters/telegram/limits.ts";
 import { createOutboxSender } from "../adapters/telegram/outbox-sender.ts";
 import type { Config } from "../config.ts";
+import { COMMAND_MENU } from "../core/commands.ts";
 import { type CaseStore, MemoryCaseStore } from "../desk/case-store.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../desk/desk.ts";
 import { RedisCaseStore } from "../desk/redis-case-store.ts";
 import type { Logger } from "../logger.ts";
-import { COMMAND_MENU } from "./commands.ts";
 import { loadWorld } from "./world.ts";
 
 export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;

@@ -604,10 +604,6 @@ export class Desk {
 
   // ------------------------------------------------------------------ helpers
 
-  isAdmin(userId: number): boolean {
-    return this.config.adminIds.includes(userId);
-  }
-
   private groupNote(c: Case, id: string, text: string, now: number): Promise<void> {
     const where =
       c.topic !== undefined

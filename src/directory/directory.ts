@@ -12,8 +12,8 @@
  * query terms match its name, aliases and province.
  */
 import MiniSearch from "minisearch";
+import { foldText, tokens } from "../core/text/fold.ts";
 import type { DirectoryHit, DirectoryLookup } from "../core/world.ts";
-import { foldText, tokens } from "../text/fold.ts";
 import type { Instansi, InstansiKind } from "./schema.ts";
 
 export interface InstansiCard {

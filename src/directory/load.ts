@@ -10,7 +10,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
-import { foldText, tokens } from "../text/fold.ts";
+import { foldText, tokens } from "../core/text/fold.ts";
 import { createDirectory, type Directory } from "./directory.ts";
 import {
   type Central,

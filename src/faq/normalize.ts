@@ -9,7 +9,7 @@
  *   4. consecutive duplicates dropped ("kata kata" → "kata")
  * `normalizeQuery` also drops repeated terms, so each query term counts once.
  */
-import { foldText, tokens } from "../text/fold.ts";
+import { foldText, tokens } from "../core/text/fold.ts";
 
 // ---------------------------------------------------------------------------
 // 1. Multi-word phrases (applied on folded text, whole words only)

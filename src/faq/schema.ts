@@ -37,8 +37,3 @@ export const FaqEntry = z.strictObject({
   checked: z.iso.date().describe("Date the answer was last checked against its sources (YYYY-MM-DD)"),
 });
 export type FaqEntry = z.infer<typeof FaqEntry>;
-
-export const FaqFile = z.strictObject({
-  entries: z.array(FaqEntry).min(1).describe("FAQ entries of one theme file"),
-});
-export type FaqFile = z.infer<typeof FaqFile>;

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
-import { maskDigits, maskEmail, maskName, maskText } from "../../src/app/mask.ts";
 import { loadWorld } from "../../src/app/world.ts";
 import type { World } from "../../src/core/flow/transition.ts";
+import { maskDigits, maskEmail, maskName, maskText } from "../../src/core/mask.ts";
 import { newSession } from "../../src/core/session.ts";
 import { createTestBot } from "../helpers/bot-harness.ts";
 

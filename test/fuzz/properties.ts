@@ -31,9 +31,9 @@ import { deskSecret } from "../../src/adapters/telegram/bot.ts";
 import { Case } from "../../src/core/desk/case.ts";
 import type { World } from "../../src/core/flow/transition.ts";
 import { parseSession } from "../../src/core/session.ts";
+import { foldText } from "../../src/core/text/fold.ts";
 import { MemoryCaseStore } from "../../src/desk/case-store.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
-import { foldText } from "../../src/text/fold.ts";
 import { BOT_INFO, createTestBot } from "../helpers/bot-harness.ts";
 import {
   ACTORS,

@@ -10,7 +10,7 @@ import {
   session,
 } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { decide } from "../../app/decide.ts";
+import { decide } from "../../core/decide.ts";
 import type { Effect, World } from "../../core/flow/transition.ts";
 import { MemoryCaseStore } from "../../desk/case-store.ts";
 import { DEFAULT_DESK_CONFIG, Desk, withVarChanges } from "../../desk/desk.ts";

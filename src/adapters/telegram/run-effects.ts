@@ -1,7 +1,7 @@
 import { type Context, GrammyError } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
-import { maskText } from "../../app/mask.ts";
 import type { ButtonView, Effect } from "../../core/flow/transition.ts";
+import { maskText } from "../../core/mask.ts";
 import { type Desk, isCaseEffect } from "../../desk/desk.ts";
 import type { Logger } from "../../logger.ts";
 import type { FaqLog } from "../faq-log.ts";

@@ -1,5 +1,5 @@
 import type { Context } from "grammy";
-import { textToEvent } from "../../app/commands.ts";
+import { textToEvent } from "../../core/commands.ts";
 import type { Event } from "../../core/flow/transition.ts";
 
 const MEDIA_KINDS = [

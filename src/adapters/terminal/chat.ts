@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { textToEvent } from "../../app/commands.ts";
-import { decide } from "../../app/decide.ts";
+import { textToEvent } from "../../core/commands.ts";
+import { decide } from "../../core/decide.ts";
 import type { ButtonView, Effect, Event, World } from "../../core/flow/transition.ts";
 import type { Session } from "../../core/session.ts";
 import { MemoryCaseStore } from "../../desk/case-store.ts";

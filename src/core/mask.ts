@@ -2,7 +2,7 @@
  * Masking of personal data for logs (UU 27/2022 PDP): NIP/NIK-like digit runs,
  * emails. Used by the logger; never by what the user or HR reads.
  */
-import { digitValue } from "../text/fold.ts";
+import { digitValue } from "./text/fold.ts";
 
 const DIGIT_RUN = /\d(?:[\d .\-_/]{10,}\d)/g;
 const EMAIL = /([\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]*@([\p{L}\p{N}-])[\p{L}\p{N}.-]*\.([\p{L}]{2,})/gu;
@@ -37,14 +37,4 @@ export function maskName(value: string): string {
     .filter(Boolean)
     .map((w) => `${w[0]}•••`)
     .join(" ");
-}
-
-/** Session vars as they may appear in logs: names of the keys, values masked. */
-export function maskVars(vars: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(vars)) {
-    if (key === "nama") out[key] = maskName(value);
-    else out[key] = maskText(value);
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
-import { MSG } from "../core/flow/messages.ts";
-import { type Event, type Transition, transition, type World } from "../core/flow/transition.ts";
-import { parseSession } from "../core/session.ts";
+import { MSG } from "./flow/messages.ts";
+import { type Event, type Transition, transition, type World } from "./flow/transition.ts";
+import { parseSession } from "./session.ts";
 
 export interface Decision extends Transition {
   /** Stored data was present but unreadable (foreign or corrupt): started afresh. */
