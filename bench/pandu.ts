@@ -6,7 +6,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { UserFromGetMe } from "grammy/types";
 import { parse } from "yaml";
-import type { ChatStore } from "../src/adapters/chat-store.ts";
 import { MemoryChatStore } from "../src/adapters/memory/chat-store.ts";
 import { RedisChatStore } from "../src/adapters/redis/chat-store.ts";
 import { createBot } from "../src/adapters/telegram/bot.ts";
@@ -14,6 +13,7 @@ import { loadWorld } from "../src/app/world.ts";
 import type { World } from "../src/core/flow/transition.ts";
 import { newSession } from "../src/core/session.ts";
 import { createLogger } from "../src/logger.ts";
+import type { ChatStore } from "../src/stores.ts";
 import { FLOWS_DIR, ROOT } from "./journey.ts";
 import { admin, cleanup, connect, memoryUsage, RedisMeter } from "./redis.ts";
 import { type ThroughputResult, throughput } from "./scenarios.ts";
@@ -87,7 +87,7 @@ export function memoryStore(): MemoryChatStore {
 export async function createPanduMemory(): Promise<PanduSubject> {
   const store = memoryStore();
   return createPandu(store, async (chatId) => {
-    const session = await store.peek(String(chatId));
+    const session = await store.peek(`tg:${chatId}`);
     if (session === undefined) return undefined;
     // The dedupe ids live next to the session (private field: read-only peek for the figures).
     const entry = (store as unknown as { entries: Map<string, { recent: number[] }> }).entries.get(
@@ -171,14 +171,14 @@ export async function transcriptSessionSizes(): Promise<TranscriptSizes> {
     let message = 0;
     let max = 0;
     const measure = async () => {
-      const stored = await store.peek(String(id));
+      const stored = await store.peek(`tg:${id}`);
       if (stored !== undefined) max = Math.max(max, Buffer.byteLength(JSON.stringify(stored)));
     };
     try {
       if (t.from !== undefined) {
         const [flow = "", state = ""] = t.from.split("/");
         store.poke(
-          String(id),
+          `tg:${id}`,
           JSON.stringify({ ...newSession(flow, state, Date.now()), vars: { ...(t.vars ?? {}) } }),
         );
         await subject.handle(textUpdate(++ids, id, ++message, "/bantuan"));

@@ -6,6 +6,8 @@
  *   flows check [--dir flows]   lint every flow, FAQ link and data file
  *   flows graph                 Mermaid diagrams of the flows
  *   flows schema [--write]      JSON Schema of flow files (flows/flow.schema.json)
+ *   db migrate                  apply pending migrations (DATABASE_URL)
+ *   db status                   migrations applied and pending (DATABASE_URL)
  */
 import { writeFile } from "node:fs/promises";
 import { z } from "zod";
@@ -33,6 +35,9 @@ async function main(): Promise<number> {
     case "faq":
       if (sub === "gaps" && positional.length === 2) return faqGaps();
       return faq(positional.slice(1).join(" "));
+    case "db":
+      if (sub === "migrate" || sub === "status") return db(sub);
+      break;
     case "flows":
       if (sub === "check") return flowsCheck(option("dir") ?? "flows");
       if (sub === "graph") return flowsGraph(option("dir") ?? "flows");
@@ -40,7 +45,7 @@ async function main(): Promise<number> {
       break;
   }
   process.stderr.write(
-    'Pemakaian: npm run pandu -- nip <NIP> [--json] | faq "<pertanyaan>" [--json] | flows check|graph|schema\n',
+    'Pemakaian: npm run pandu -- nip <NIP> [--json] | faq "<pertanyaan>" [--json] | flows check|graph|schema | db migrate|status\n',
   );
   return 2;
 }
@@ -98,7 +103,8 @@ async function faqGaps(): Promise<number> {
     return 1;
   }
   const { createRedis, waitReady } = await import("./adapters/redis/connect.ts");
-  const { RedisFaqLog, formatGaps } = await import("./adapters/faq-log.ts");
+  const { RedisFaqLog } = await import("./adapters/redis/faq-log.ts");
+  const { formatGaps } = await import("./core/faq-gap.ts");
   const redis = createRedis(url);
   try {
     await waitReady(redis);
@@ -108,6 +114,37 @@ async function faqGaps(): Promise<number> {
   } finally {
     redis.disconnect();
   }
+}
+
+async function db(command: "migrate" | "status"): Promise<number> {
+  const url = process.env.DATABASE_URL;
+  if (url === undefined || url === "") {
+    process.stderr.write("DATABASE_URL belum diisi (mis. postgres://pandu:rahasia@127.0.0.1:5432/pandu).\n");
+    return 1;
+  }
+  const { migrate, migrationStatus } = await import("./adapters/postgres/migrate.ts");
+  const dir = option("dir") ?? "migrations";
+  if (command === "migrate") {
+    const applied = await migrate({ databaseUrl: url, dir });
+    print(
+      json
+        ? { applied }
+        : applied.length > 0
+          ? `✓ diterapkan: ${applied.join(", ")}`
+          : "✓ basis data sudah mutakhir.",
+    );
+    return 0;
+  }
+  const status = await migrationStatus({ databaseUrl: url, dir });
+  if (json) print(status);
+  else
+    print(
+      [
+        ...status.applied.map((m) => `✓ ${m.name}  (${m.at.toISOString()})`),
+        ...status.pending.map((name) => `… ${name}  (belum diterapkan)`),
+      ].join("\n") || "Belum ada migrasi.",
+    );
+  return status.pending.length > 0 ? 3 : 0;
 }
 
 async function flowsCheck(dir: string): Promise<number> {

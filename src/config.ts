@@ -23,6 +23,13 @@ export const Config = z
     ),
     TELEGRAM_API_ROOT: optionalUrl,
     REDIS_URL: optionalString,
+    /** PostgreSQL for the desk's records (cases, audit trail, routes, outbox); unset: in memory. */
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "harus berupa URL PostgreSQL: postgres://user:pass@host:5432/db")
+        .optional(),
+    ),
     HR_CHAT_ID: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().optional()),
     ADMIN_IDS: z.preprocess(
       (v) =>

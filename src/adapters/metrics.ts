@@ -14,7 +14,7 @@ export const UPDATE_TYPES = [
 export type UpdateType = (typeof UPDATE_TYPES)[number];
 
 /** Kinds counted by `errors_total`. */
-export const ERROR_KINDS = ["telegram", "network", "redis", "lock_timeout", "handler", "config"] as const;
+export const ERROR_KINDS = ["telegram", "network", "store", "lock_timeout", "handler", "config"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** Buckets for millisecond-level work: 1 ms … 5 s. */

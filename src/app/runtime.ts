@@ -1,23 +1,26 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Api } from "grammy";
-import type { ChatStore } from "../adapters/chat-store.ts";
-import { type FaqLog, MemoryFaqLog, RedisFaqLog } from "../adapters/faq-log.ts";
 import { createHttpServer, type HttpServer } from "../adapters/http/server.ts";
 import { MemoryChatStore } from "../adapters/memory/chat-store.ts";
+import { MemoryDeskStore } from "../adapters/memory/desk-store.ts";
+import { MemoryFaqLog } from "../adapters/memory/faq-log.ts";
 import { apiTransformer, createMetrics, type Metrics, updateType } from "../adapters/metrics.ts";
-import { MemoryOutbox, type Outbox } from "../adapters/outbox.ts";
+import { createPool, PostgresDeskStore } from "../adapters/postgres/desk-store.ts";
+import { migrate } from "../adapters/postgres/migrate.ts";
 import { RedisChatStore } from "../adapters/redis/chat-store.ts";
 import { createRedis, waitReady } from "../adapters/redis/connect.ts";
-import { RedisOutbox } from "../adapters/redis/outbox.ts";
-import { type BotHooks, createBot, deskSecret } from "../adapters/telegram/bot.ts";
+import { RedisFaqLog } from "../adapters/redis/faq-log.ts";
+import { type BotHooks, createBot, tg } from "../adapters/telegram/bot.ts";
 import { installLimits } from "../adapters/telegram/limits.ts";
-import { createOutboxSender } from "../adapters/telegram/outbox-sender.ts";
+import { createTelegramSender } from "../adapters/telegram/sender.ts";
 import type { Config } from "../config.ts";
 import { COMMAND_MENU } from "../core/commands.ts";
-import { type CaseStore, MemoryCaseStore } from "../desk/case-store.ts";
+import { Background, routeSenders } from "../desk/background.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../desk/desk.ts";
-import { RedisCaseStore } from "../desk/redis-case-store.ts";
 import type { Logger } from "../logger.ts";
+import type { ChatStore, DeskStore, FaqLog } from "../stores.ts";
+import { DatabaseClock } from "./clock.ts";
+import { deskSecret } from "./signing.ts";
 import { loadWorld } from "./world.ts";
 
 export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
@@ -40,13 +43,34 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   if (config.BOT_TOKEN === undefined) {
     throw new Error("BOT_TOKEN belum diisi. Untuk mencoba tanpa Telegram: npm run chat");
   }
-  const world = await loadWorld({ flowsDir: config.FLOWS_DIR });
+  const world = await loadWorld({ flowsDir: config.FLOWS_DIR, secret: deskSecret(config.BOT_TOKEN) });
   const metrics = createMetrics();
 
   let store: ChatStore;
   let faqLog: FaqLog = new MemoryFaqLog();
-  let cases: CaseStore = new MemoryCaseStore();
-  let outbox: Outbox = new MemoryOutbox();
+  let deskStore: DeskStore;
+  let clock: DatabaseClock | undefined;
+  if (config.DATABASE_URL !== undefined) {
+    // Migrations first (under an advisory lock: instances starting together apply them once).
+    const applied = await migrate({
+      databaseUrl: config.DATABASE_URL,
+      log: (message) => logger.debug({ message }, "migration"),
+    });
+    if (applied.length > 0) logger.info({ applied }, "database migrated");
+    const pool = createPool(config.DATABASE_URL, (err) =>
+      logger.warn({ err: err.message }, "postgres connection"),
+    );
+    deskStore = new PostgresDeskStore({
+      pool,
+      onUnreadable: (what, reason) => logger.warn({ what, reason }, "unreadable desk record skipped"),
+    });
+    clock = new DatabaseClock(pool, (err) => logger.warn({ err: String(err) }, "database clock"));
+    await clock.start();
+  } else {
+    deskStore = new MemoryDeskStore();
+    logger.warn("DATABASE_URL not set: cases and the outbox in memory, lost on restart, one process only");
+  }
+  const now = clock?.now ?? Date.now;
   if (config.REDIS_URL !== undefined) {
     const redis = createRedis(config.REDIS_URL, {}, (err) =>
       logger.warn({ err: err.message }, "redis connection"),
@@ -67,8 +91,6 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
     faqLog = new RedisFaqLog(redis);
-    cases = new RedisCaseStore(redis);
-    outbox = new RedisOutbox({ redis });
   } else {
     store = new MemoryChatStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
     logger.warn("REDIS_URL not set: sessions in memory, lost on restart, one process only");
@@ -88,16 +110,14 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     error: (kind) => metrics.errors.inc({ kind }),
     duplicate: () => metrics.duplicateUpdates.inc(),
   };
-  const desk = new Desk(cases, outbox, world, {
-    fallbackGroup: config.HR_CHAT_ID,
-    adminIds: config.ADMIN_IDS,
+  const desk = new Desk(deskStore, world, {
+    ...(config.HR_CHAT_ID !== undefined ? { fallbackGroup: tg(config.HR_CHAT_ID) } : {}),
     remindAfterMs: config.CASE_REMIND_MINUTES * 60_000,
     reopenWindowMs: config.CASE_REOPEN_HOURS * 3_600_000,
     retentionMs: config.CASE_RETENTION_DAYS * 24 * 3_600_000,
     showStaffName: config.SHOW_STAFF_NAME,
     relayPerMinute: config.CASE_RELAY_PER_MINUTE,
     opensPerDay: DEFAULT_DESK_CONFIG.opensPerDay,
-    secret: deskSecret(config.BOT_TOKEN),
     onOpened: (type) => metrics.casesOpened.inc({ type }),
   });
   const bot = createBot({
@@ -108,6 +128,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     hooks,
     faqLog,
     desk,
+    now,
     adminIds: config.ADMIN_IDS,
     ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
   });
@@ -124,24 +145,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
   });
   outboxApi.config.use(apiTransformer(metrics));
-  const send = createOutboxSender(outboxApi);
-  let lastTick = 0;
-  let background: Promise<void> = Promise.resolve();
-  const pump = async () => {
-    const now = Date.now();
-    if (now - lastTick >= 30_000) {
-      lastTick = now;
-      await desk.tick(now);
-    }
-    const result = await outbox.drain(now, send, (item, res) => desk.onDelivered(item, res, Date.now()));
-    return result.nextDueAt;
-  };
-  const timer = setInterval(() => {
-    background = background
-      .then(pump)
-      .then(() => undefined)
-      .catch((err: unknown) => logger.warn({ err: String(err) }, "desk background"));
-  }, 500);
+  const background = new Background(desk, routeSenders({ tg: createTelegramSender(outboxApi) }), {
+    now,
+    onError: (err) => logger.warn({ err: String(err) }, "desk background"),
+  });
+  background.start(500);
   let runner: RunnerHandle | undefined;
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
   const http: HttpServer = createHttpServer({
@@ -157,6 +165,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       const checks = {
         flows: world.flows.states.size > 0,
         store: await store.ping(),
+        desk: await deskStore.ping(),
         updates: !stopping && (runner?.isRunning() ?? true),
       };
       return { ok: Object.values(checks).every(Boolean), checks };
@@ -192,9 +201,9 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       logger.info("stopping: no new updates, finishing those in flight");
       if (runner?.isRunning()) await runner.stop();
       await http.close();
-      clearInterval(timer);
-      await background;
-      await cases.close?.();
+      await background.stop();
+      clock?.stop();
+      await deskStore.close();
       await store.close();
       logger.info("stopped");
     },

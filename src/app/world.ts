@@ -1,11 +1,15 @@
 import { FlowLoadError, loadFlows } from "../adapters/files/load-flows.ts";
+import { createButtonCodec } from "../core/callback-data.ts";
 import type { World } from "../core/flow/transition.ts";
 import { loadDirectory } from "../directory/load.ts";
 import { loadFaq } from "../faq/load.ts";
 import { createFaqIndex, FAQ_CONFIDENT } from "../faq/search.ts";
+import { createMac, DEV_SECRET } from "./signing.ts";
 
 export interface WorldOptions {
   flowsDir?: string;
+  /** Key for signed buttons (see signing.ts); the runtime derives it from the bot token. */
+  secret?: string;
 }
 
 /**
@@ -22,5 +26,11 @@ export async function loadWorld(options: WorldOptions = {}): Promise<World> {
   if (faq.problems.length > 0) {
     throw new FlowLoadError(faq.problems.map((message) => ({ file: `${dir}/faq`, message })));
   }
-  return { flows, directory, faq: createFaqIndex(faq.entries), faqConfident: FAQ_CONFIDENT };
+  return {
+    flows,
+    directory,
+    faq: createFaqIndex(faq.entries),
+    faqConfident: FAQ_CONFIDENT,
+    buttons: createButtonCodec(createMac(options.secret ?? DEV_SECRET)),
+  };
 }

@@ -1,4 +1,4 @@
-import { COMMANDS, type CommandName, type Event } from "./flow/transition.ts";
+import { COMMANDS, type CommandName, type Event } from "./protocol.ts";
 
 /** The bot's commands with their menu descriptions (Telegram setMyCommands). */
 export const COMMAND_MENU: { command: string; description: string }[] = [

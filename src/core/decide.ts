@@ -1,5 +1,6 @@
 import { MSG } from "./flow/messages.ts";
-import { type Event, type Transition, transition, type World } from "./flow/transition.ts";
+import { type Transition, transition, type World } from "./flow/transition.ts";
+import type { Event } from "./protocol.ts";
 import { parseSession } from "./session.ts";
 
 export interface Decision extends Transition {

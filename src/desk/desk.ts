@@ -1,6 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Outbox, OutboxItem } from "../adapters/outbox.ts";
-import { toKeyboard } from "../adapters/telegram/run-effects.ts";
 import {
   applyStaffAction,
   applyUserAction,
@@ -8,19 +5,27 @@ import {
   type Case,
   type CaseType,
   isOpen,
-  median,
   renderCard,
   type StaffAction,
   statusLabel,
+  TextBuilder,
 } from "../core/desk/case.ts";
-import type { ButtonView, Effect, World } from "../core/flow/transition.ts";
+import type { World } from "../core/flow/transition.ts";
+import type { OutboxItem } from "../core/outbox.ts";
+import type {
+  Address,
+  ButtonView,
+  Delivered,
+  DeskRequest,
+  DeskResult,
+  OutMessage,
+} from "../core/protocol.ts";
 import { truncate } from "../core/text/text.ts";
-import type { CaseStore, GroupMeta } from "./case-store.ts";
+import type { AuditRow, DeskStats, DeskStore, DeskTx, GroupInfo, StatsFilter } from "../stores.ts";
 
 export interface DeskConfig {
-  /** HR_CHAT_ID: the fallback desk for instansi without their own group. */
-  fallbackGroup?: number;
-  adminIds: number[];
+  /** HR_CHAT_ID as an address: the fallback desk for instansi without their own group. */
+  fallbackGroup?: Address;
   /** A case nobody took is announced again after this. */
   remindAfterMs: number;
   /** A resolved case can be reopened by the user within this. */
@@ -33,14 +38,11 @@ export interface DeskConfig {
   relayPerMinute: number;
   /** Cases a user may open per day. */
   opensPerDay: number;
-  /** Key for signing HR buttons (derive from the bot token). */
-  secret: string;
   /** Observer for metrics (cases opened by type). */
   onOpened?: (type: string) => void;
 }
 
-export const DEFAULT_DESK_CONFIG: Omit<DeskConfig, "secret"> = {
-  adminIds: [],
+export const DEFAULT_DESK_CONFIG: DeskConfig = {
   remindAfterMs: 30 * 60_000,
   reopenWindowMs: 72 * 3_600_000,
   retentionMs: 180 * 24 * 3_600_000,
@@ -55,576 +57,629 @@ export interface Reply {
   buttons?: ButtonView[][];
 }
 
-/** What the desk did with a user's effect: a reply, and session variables to change. */
-export interface UserOutcome {
-  reply?: Reply;
-  vars?: Record<string, string | undefined>;
-}
-
 export interface Staff {
-  id: number;
+  id: Address;
   name: string;
 }
 
-const CASE_EFFECTS = [
-  "case-open",
-  "case-relay",
-  "case-action",
-  "case-rate",
-  "case-comment",
-  "erase-user",
-] as const;
-
-/** The effects of a user's transition that the desk carries out. */
-export type CaseEffect = Extract<Effect, { type: (typeof CASE_EFFECTS)[number] }>;
-
-export function isCaseEffect(effect: Effect): effect is CaseEffect {
-  return (CASE_EFFECTS as readonly string[]).includes(effect.type);
+/** A message in an HR group that may be an answer to a user. */
+export interface StaffMessage {
+  /** The message it replies to, and the forum topic it is in (channel references). */
+  replyTo?: string;
+  /**
+   * The text of the message replied to, when the bot itself wrote it: a card or relayed message whose
+   * link was never recorded (a crash right after it was sent) is still found by its "Kasus #N".
+   */
+  replyToBotText?: string;
+  topic?: string;
+  text?: string;
+  photo?: string;
+  caption?: string;
 }
-
-/** Session variables after the desk's changes (undefined removes a variable). */
-export function withVarChanges(
-  vars: Record<string, string>,
-  changes: Record<string, string | undefined>,
-): Record<string, string> {
-  const out = { ...vars };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete out[key];
-    else out[key] = value;
-  }
-  return out;
-}
-
-const ACTIONS: Record<string, StaffAction> = { a: "claim", s: "resolve", k: "return" };
 
 /**
  * The HR desk: cases opened by users, routed by instansi to HR groups, worked
- * from Telegram. Everything sent outside the current update goes through the
- * durable outbox with deterministic ids, so a retry or a restart never shows a
- * message twice. Independent of grammY: the Telegram adapter and the terminal
- * chat both drive it.
+ * by staff. It knows no channel: people and groups are addresses, and what it
+ * says outside the current update is an OutMessage in the outbox, written in
+ * the same transaction as the case change that causes it.
  */
 export class Desk {
   constructor(
-    readonly cases: CaseStore,
-    readonly outbox: Outbox,
+    readonly store: DeskStore,
     private readonly world: World,
     readonly config: DeskConfig,
   ) {}
 
   // ---------------------------------------------------------------- user side
 
-  /** Runs one case effect of a user's transition. */
-  async userEffect(user: number, effect: CaseEffect, now: number): Promise<UserOutcome> {
-    switch (effect.type) {
-      case "case-open":
-        return this.open(user, effect, now);
-      case "case-relay":
-        return this.relay(user, effect.caseId, { text: effect.text, photo: effect.photo }, now);
-      case "case-action":
-        if (effect.action === "status") return { reply: await this.status(user, now) };
-        return this.userChange(user, effect.caseId, effect.action, now);
-      case "case-rate":
-        await this.cases.update(effect.caseId, (c) =>
-          c.user === user && c.rating === undefined ? { ...c, rating: effect.rating } : undefined,
-        );
-        return {};
-      case "case-comment":
-        await this.cases.update(effect.caseId, (c) =>
-          c.user === user ? { ...c, comment: truncate(effect.text, 500) } : undefined,
-        );
-        return {};
-      case "erase-user":
-        await this.eraseUser(user);
-        return {};
+  /** Carries out what a user's turn asked for; the answer goes back to the engine as an event. */
+  async request(user: Address, req: DeskRequest, now: number): Promise<DeskResult> {
+    switch (req.kind) {
+      case "open":
+        return this.open(user, req, now);
+      case "relay":
+        return this.relay(user, req.caseId, { text: req.text, photo: req.photo }, now);
+      case "status":
+        return this.status(user, now);
+      case "cancel":
+      case "reopen":
+        return this.userChange(user, req.caseId, req.kind, now);
+      case "rate":
+        return this.store.tx(async (tx) => {
+          const c = await tx.getCase(req.caseId, true);
+          if (c === undefined || c.user !== user)
+            return { status: "closed", notice: MSGS.notFound(req.caseId) };
+          if (c.rating !== undefined) return { status: "refused", notice: MSGS.alreadyRated(c.id) };
+          await tx.updateCase({ ...c, rating: req.stars });
+          await tx.record({
+            at: now,
+            actor: user,
+            kind: "rated",
+            caseId: c.id,
+            detail: { stars: req.stars },
+          });
+          return { status: "ok" };
+        });
+      case "comment":
+        return this.store.tx(async (tx) => {
+          const c = await tx.getCase(req.caseId, true);
+          if (c === undefined || c.user !== user)
+            return { status: "closed", notice: MSGS.notFound(req.caseId) };
+          await tx.updateCase({ ...c, comment: truncate(req.text, 500) });
+          return { status: "ok" };
+        });
+      case "erase":
+        return this.erase(user, now);
     }
   }
 
   private async open(
-    user: number,
-    effect: Extract<Effect, { type: "case-open" }>,
+    user: Address,
+    req: Extract<DeskRequest, { kind: "open" }>,
     now: number,
-  ): Promise<UserOutcome> {
-    const existing = await this.cases.openOf(user);
-    if (existing !== undefined) {
-      const summary = Object.entries(effect.fields)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join("\n");
-      await this.relay(user, existing, { text: `(data baru dari pengguna)\n${summary}` }, now, true);
-      return { reply: { text: MSGS.existing(existing) }, vars: { kasus: existing } };
+  ): Promise<DeskResult> {
+    const type = this.world.flows.cases.get(req.caseType);
+    const missing = (type?.required ?? []).filter((key) => !req.fields[key]?.trim());
+    if (type === undefined || missing.length > 0) {
+      const labels = missing.map((key) => type?.fields[key] ?? key);
+      return { status: "refused", notice: MSGS.incomplete(labels) };
     }
-    if (!(await this.cases.allow(`open:${user}`, this.config.opensPerDay, 24 * 3_600_000, now))) {
-      return { reply: { text: MSGS.tooManyOpens }, vars: { kasus: undefined } };
-    }
-    const routed = effect.instansi !== undefined ? await this.cases.route(effect.instansi) : undefined;
-    const group = routed ?? this.config.fallbackGroup;
-    if (group === undefined) {
-      const card = effect.instansi !== undefined ? this.world.directory?.card(effect.instansi) : undefined;
-      return { reply: { text: `${MSGS.noDesk}${card ? `\n\n${card}` : ""}` }, vars: { kasus: undefined } };
-    }
-    const c: Case = {
-      v: CASE_VERSION,
-      id: await this.cases.nextId(),
-      type: effect.caseType,
-      status: "open",
-      user,
-      ...(effect.instansi !== undefined ? { instansi: effect.instansi } : {}),
-      group,
-      fallback: routed === undefined,
-      fields: effect.fields,
-      createdAt: now,
-      reopened: 0,
-      messages: 0,
-      redacted: false,
-    };
-    await this.cases.save(c);
-    this.config.onOpened?.(c.type);
-    await this.announce(c, now);
-    return { reply: { text: MSGS.opened(c.id, this.instansiName(c)) }, vars: { kasus: c.id } };
+    return this.store.tx(async (tx) => {
+      const existing = await tx.openCaseOf(user);
+      if (existing !== undefined) {
+        const summary = Object.entries(req.fields).map(([k, v]) => `${type.fields[k] ?? k}: ${v}`);
+        await this.relayIn(tx, existing, { text: `(data baru dari pengguna)\n${summary.join("\n")}` }, now);
+        await tx.record({ at: now, actor: user, kind: "added", caseId: existing.id });
+        return { status: "open-case", caseId: existing.id, notice: MSGS.existing(existing.id) };
+      }
+      if (!(await tx.allow(`open:${user}`, this.config.opensPerDay, 24 * 3_600_000, now))) {
+        return { status: "refused", notice: MSGS.tooManyOpens };
+      }
+      const route = req.instansi !== undefined ? await tx.route(req.instansi) : undefined;
+      const group = route?.group ?? this.config.fallbackGroup;
+      if (group === undefined) {
+        const card = req.instansi !== undefined ? this.world.directory?.card(req.instansi) : undefined;
+        return { status: "refused", notice: `${MSGS.noDesk}${card ? `\n\n${card}` : ""}` };
+      }
+      const c: Case = {
+        v: CASE_VERSION,
+        id: await tx.nextCaseId(),
+        type: req.caseType,
+        status: "open",
+        user,
+        ...(req.instansi !== undefined ? { instansi: req.instansi } : {}),
+        group,
+        fallback: route === undefined,
+        fields: req.fields,
+        createdAt: now,
+        reopened: 0,
+        messages: 0,
+        redacted: false,
+      };
+      await tx.insertCase(c);
+      await tx.record({ at: now, actor: user, kind: "opened", caseId: c.id, group, ...this.instansiOf(c) });
+      await this.announce(tx, c, now);
+      this.config.onOpened?.(c.type);
+      return { status: "ok", caseId: c.id, notice: MSGS.opened(c.id, this.instansiName(c)) };
+    });
   }
 
   /** Posts the case card (in its own topic on a forum group). Idempotent per (case, reopening). */
-  private async announce(c: Case, now: number): Promise<void> {
-    const meta = await this.cases.group(c.group);
-    if (meta?.forum && c.topic === undefined) {
-      const name = `Kasus #${c.id} · ${this.instansiName(c) ?? this.typeOf(c)?.title ?? c.type}`.slice(
-        0,
+  private async announce(tx: DeskTx, c: Case, now: number): Promise<void> {
+    const group = await tx.group(c.group);
+    if (group?.forum && c.topic === undefined) {
+      const name = truncate(
+        `Kasus #${c.id} · ${this.instansiName(c) ?? this.typeOf(c)?.title ?? c.type}`,
         128,
       );
-      await this.outbox.enqueue(
-        [
-          {
-            id: `c${c.id}:topic`,
-            chatId: c.group,
-            method: "createForumTopic",
-            payload: { chat_id: c.group, name },
-            tag: `topic:${c.id}`,
-          },
-        ],
-        now,
-      );
-      return; // the card follows once the topic exists (onDelivered)
+      const item = this.toGroup(c, `c${c.id}:topic`, { type: "topic", name }, `topic:${c.id}`);
+      return tx.enqueue([item], now); // the card follows once the topic exists (delivered)
     }
-    await this.outbox.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}`, "sendMessage")], now);
+    await tx.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}`)], now);
   }
 
-  private cardItem(c: Case, id: string, method: "sendMessage" | "editMessageText"): OutboxItem {
-    const payload: Record<string, unknown> = {
-      chat_id: c.group,
-      text: renderCard(c, this.typeOf(c), this.instansiName(c)),
-      link_preview_options: { is_disabled: true },
-    };
-    if (isOpen(c)) payload.reply_markup = { inline_keyboard: toKeyboard(this.cardButtons(c)) };
-    if (method === "editMessageText") payload.message_id = c.card;
-    else if (c.topic !== undefined) payload.message_thread_id = c.topic;
-    return {
-      id,
-      chatId: c.group,
-      method,
-      payload,
-      ...(method === "sendMessage" ? { tag: `card:${c.id}` } : {}),
-    };
+  private cardItem(c: Case, id: string, edit = false): OutboxItem {
+    const { text, inert } = renderCard(c, this.typeOf(c), this.instansiName(c));
+    const buttons = isOpen(c) ? this.cardButtons(c) : [];
+    const message: OutMessage =
+      edit && c.card !== undefined
+        ? { type: "edit", ref: c.card, text, buttons, inert }
+        : {
+            type: "text",
+            text,
+            buttons,
+            inert,
+            ...(c.topic !== undefined ? { thread: { topic: c.topic } } : {}),
+          };
+    return this.toGroup(c, id, message, edit ? undefined : `card:${c.id}`);
   }
 
   private cardButtons(c: Case): ButtonView[][] {
-    const b = (label: string, act: string) => ({
+    const b = (label: string, action: StaffAction) => ({
       label,
-      data: `d|${act}|${c.id}|${this.sign(act, c.id, c.group)}`,
+      data: this.world.buttons.encode({ kind: "staff", action, caseId: c.id }, c.group),
     });
-    return [[b("✋ Ambil", "a"), b("✅ Selesai", "s")], [b("↩️ Kembalikan ke bot", "k")]];
+    return [[b("✋ Ambil", "claim"), b("✅ Selesai", "resolve")], [b("↩️ Kembalikan ke bot", "return")]];
   }
 
   private async relay(
-    user: number,
+    user: Address,
     caseId: string,
     content: { text?: string; photo?: string },
     now: number,
-    internal = false,
-  ): Promise<UserOutcome> {
-    const current = await this.cases.get(caseId);
-    if (current === undefined || current.user !== user || !isOpen(current)) {
-      const label = current === undefined ? "tidak ditemukan" : statusLabel(current.status);
-      return { reply: { text: MSGS.closed(caseId, label) }, vars: { kasus: undefined } };
-    }
-    if (!internal && !(await this.cases.allow(`relay:${user}`, this.config.relayPerMinute, 60_000, now))) {
-      return { reply: { text: MSGS.slowDown } };
-    }
-    const c = await this.cases.update(caseId, (x) => ({ ...x, messages: x.messages + 1 }));
-    if (c === undefined) return {};
+  ): Promise<DeskResult> {
+    return this.store.tx(async (tx) => {
+      const c = await tx.getCase(caseId, true);
+      if (c === undefined || c.user !== user || !isOpen(c)) {
+        return { status: "closed", notice: MSGS.closed(caseId, c === undefined ? undefined : c.status) };
+      }
+      if (!(await tx.allow(`relay:${user}`, this.config.relayPerMinute, 60_000, now))) {
+        return { status: "refused", notice: MSGS.slowDown };
+      }
+      await this.relayIn(tx, c, content, now);
+      return { status: "ok", notice: MSGS.relayed };
+    });
+  }
+
+  /** A user's message to the case's group, threaded under its card or in its topic. */
+  private async relayIn(
+    tx: DeskTx,
+    current: Case,
+    content: { text?: string; photo?: string },
+    now: number,
+  ): Promise<void> {
+    const c = { ...current, messages: current.messages + 1 };
+    await tx.updateCase(c);
     const head = `💬 Pesan pengguna · kasus #${c.id}`;
-    const where: Record<string, unknown> =
-      c.topic !== undefined
-        ? { message_thread_id: c.topic }
-        : c.card !== undefined
-          ? { reply_parameters: { message_id: c.card, allow_sending_without_reply: true } }
-          : {};
-    const item: OutboxItem =
+    const thread = this.threadOf(c);
+    const message: OutMessage =
       content.photo !== undefined
         ? {
-            id: `c${c.id}:u:${c.messages}`,
-            chatId: c.group,
-            method: "sendPhoto",
-            payload: {
-              chat_id: c.group,
-              photo: content.photo,
-              caption: truncate(`${head}${content.text ? `\n${content.text}` : ""}`, 1000),
-              ...where,
-            },
-            tag: `relay:${c.id}`,
+            type: "photo",
+            photo: content.photo,
+            caption: truncate(`${head}${content.text ? `\n${content.text}` : ""}`, 1000),
+            ...thread,
           }
-        : {
-            id: `c${c.id}:u:${c.messages}`,
-            chatId: c.group,
-            method: "sendMessage",
-            payload: { chat_id: c.group, text: truncate(`${head}\n${content.text ?? ""}`, 4000), ...where },
-            tag: `relay:${c.id}`,
-          };
-    await this.outbox.enqueue([item], now);
-    return internal ? {} : { reply: { text: MSGS.relayed } };
+        : (() => {
+            const { text, inert } = new TextBuilder()
+              .line(head)
+              .line("", truncate(content.text ?? "", 3900))
+              .build();
+            return { type: "text" as const, text, inert, ...thread };
+          })();
+    await tx.enqueue([this.toGroup(c, `c${c.id}:u:${c.messages}`, message, `relay:${c.id}`)], now);
   }
 
   private async userChange(
-    user: number,
+    user: Address,
     caseId: string,
     action: "cancel" | "reopen",
     now: number,
-  ): Promise<UserOutcome> {
-    if (action === "reopen") {
-      // One open case per user: reopening an old one while another is open would orphan either.
-      const other = await this.cases.openOf(user);
-      if (other !== undefined && other !== caseId)
-        return { reply: { text: MSGS.existingOnReopen(other) }, vars: { kasus: other } };
-    }
-    let refused: string | undefined;
-    const c = await this.cases.update(caseId, (x) => {
-      if (x.user !== user) {
-        refused = MSGS.closed(caseId, "tidak ditemukan");
-        return undefined;
+  ): Promise<DeskResult> {
+    return this.store.tx(async (tx) => {
+      if (action === "reopen") {
+        // One open case per user: reopening an old one while another is open would orphan either.
+        const other = await tx.openCaseOf(user);
+        if (other !== undefined && other.id !== caseId)
+          return { status: "open-case", caseId: other.id, notice: MSGS.existingOnReopen(other.id) };
       }
-      const outcome = applyUserAction(x, action, now, this.config.reopenWindowMs);
+      const current = await tx.getCase(caseId, true);
+      if (current === undefined || current.user !== user)
+        return { status: "closed", notice: MSGS.notFound(caseId) };
+      const outcome = applyUserAction(current, action, now, this.config.reopenWindowMs);
       if (!outcome.ok) {
-        refused = outcome.reason;
-        return undefined;
+        return isOpen(current)
+          ? { status: "open-case", caseId: current.id, notice: outcome.reason }
+          : { status: "closed", notice: outcome.reason };
       }
-      return outcome.case;
-    });
-    if (c === undefined)
-      return {
-        reply: { text: refused ?? MSGS.closed(caseId, "tidak ditemukan") },
-        vars: { kasus: undefined },
-      };
-    if (action === "cancel") {
-      await this.outbox.enqueue(
-        [this.cardItem(c, `c${c.id}:edit:cancelled`, "editMessageText")].filter(() => c.card !== undefined),
+      const c = outcome.case;
+      await tx.updateCase(c);
+      if (action === "cancel") {
+        await tx.record({ at: now, actor: user, kind: "cancelled", caseId: c.id });
+        const items = c.card !== undefined ? [this.cardItem(c, `c${c.id}:edit:cancelled`, true)] : [];
+        items.push(this.groupNote(c, `c${c.id}:cancel`, `❌ Kasus #${c.id} dibatalkan oleh pengguna.`));
+        await tx.enqueue(items, now);
+        return { status: "ok", notice: MSGS.cancelled(c.id) };
+      }
+      await tx.record({ at: now, actor: user, kind: "reopened", caseId: c.id, detail: { n: c.reopened } });
+      await tx.enqueue(
+        [
+          this.cardItem(c, `c${c.id}:card:${c.reopened}`),
+          this.groupNote(c, `c${c.id}:reopen:${c.reopened}`, `🔄 Kasus #${c.id} dibuka lagi oleh pengguna.`),
+        ],
         now,
       );
-      await this.groupNote(c, `c${c.id}:cancel`, `❌ Kasus #${c.id} dibatalkan oleh pengguna.`, now);
-      return { reply: { text: MSGS.cancelled(c.id) }, vars: { kasus: undefined } };
-    }
-    await this.outbox.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}`, "sendMessage")], now);
-    await this.groupNote(
-      c,
-      `c${c.id}:reopen:${c.reopened}`,
-      `🔄 Kasus #${c.id} dibuka lagi oleh pengguna.`,
-      now,
-    );
-    return { reply: { text: MSGS.reopened(c.id) }, vars: { kasus: c.id } };
+      return { status: "ok", caseId: c.id, notice: MSGS.reopened(c.id) };
+    });
   }
 
-  /** `/kasus` in the private chat. */
-  async status(user: number, now: number): Promise<Reply> {
-    const open = await this.cases.openOf(user);
-    const c = open === undefined ? undefined : await this.cases.get(open);
-    if (c === undefined) return { text: MSGS.noCase };
+  /** `/kasus` in the private chat, or "📋 Status kasus". */
+  async status(user: Address, now: number): Promise<DeskResult> {
+    const c = await this.store.tx((tx) => tx.openCaseOf(user));
+    if (c === undefined) return { status: "closed", notice: MSGS.noCase };
     const who = c.claimedBy !== undefined && this.config.showStaffName ? ` oleh ${c.claimedBy.name}` : "";
     return {
-      text: `📋 Kasus #${c.id} · ${this.typeOf(c)?.title ?? c.type}\nStatus: ${statusLabel(c.status)}${who}\nDibuka: ${formatAgo(c.createdAt, now)} lalu\nTulis pesan di ruang tunggu kasus untuk menambah informasi.`,
+      status: "open-case",
+      caseId: c.id,
+      notice: `📋 Kasus #${c.id} · ${this.typeOf(c)?.title ?? c.type}\nStatus: ${statusLabel(c.status)}${who}\nDibuka: ${formatAgo(c.createdAt, now)} lalu\nTulis pesan di ruang tunggu kasus untuk menambah informasi.`,
     };
   }
 
-  /** /hapusdata: personal data in the user's closed cases is redacted (open ones must be cancelled first). */
-  async eraseUser(user: number): Promise<number> {
-    let n = 0;
-    for (const id of await this.cases.casesOf(user)) {
-      const done = await this.cases.update(id, (c) =>
-        isOpen(c) || c.redacted ? undefined : { ...c, fields: {}, comment: undefined, redacted: true },
-      );
-      if (done !== undefined) n++;
-    }
-    return n;
+  /** /hapusdata: refused while a case is open (the desk decides, not the session); otherwise every record of the user is erased. */
+  private async erase(user: Address, now: number): Promise<DeskResult> {
+    return this.store.tx(async (tx) => {
+      const open = await tx.openCaseOf(user);
+      if (open !== undefined)
+        return { status: "open-case", caseId: open.id, notice: MSGS.eraseOpen(open.id) };
+      const redacted = await tx.eraseUser(user, now);
+      // The cards in the groups lose the personal fields too.
+      const edits = redacted
+        .filter((c) => c.card !== undefined)
+        .map((c) => this.cardItem(c, `c${c.id}:edit:erased`, true));
+      await tx.enqueue(edits, now);
+      return { status: "ok" };
+    });
   }
 
   // --------------------------------------------------------------- group side
 
   /** A press on a case card button. Returns the short notice shown to the presser. */
-  async staffButton(group: number, staff: Staff, data: string, now: number): Promise<string> {
-    const [, act = "", caseId = "", sig = ""] = data.split("|");
-    const action = ACTIONS[act];
-    if (action === undefined || !this.verify(sig, act, caseId, group)) return MSGS.forged;
-    let refused: string | undefined;
-    const c = await this.cases.update(caseId, (x) => {
-      if (x.group !== group) {
-        refused = MSGS.otherGroup;
-        return undefined;
+  async staffButton(group: Address, staff: Staff, data: string, now: number): Promise<string> {
+    const d = this.world.buttons.parse(data, group);
+    if (d?.kind !== "staff") return MSGS.forged;
+    const { action, caseId } = d;
+    return this.store.tx(async (tx) => {
+      const current = await tx.getCase(caseId, true);
+      if (current === undefined) return MSGS.notFound(caseId);
+      if (current.group !== group) return MSGS.otherGroup;
+      const outcome = applyStaffAction(current, action, staff, now);
+      if (!outcome.ok) return outcome.reason;
+      const c = outcome.case;
+      await tx.updateCase(c);
+      await tx.record({
+        at: now,
+        actor: staff.id,
+        actorName: staff.name,
+        kind: AUDIT[action],
+        caseId: c.id,
+        group,
+      });
+      const items: OutboxItem[] = [];
+      if (c.card !== undefined)
+        items.push(this.cardItem(c, `c${c.id}:edit:${c.status}:${c.reopened}:${staff.id}`, true));
+      const type = this.typeOf(c);
+      const resume = {
+        label: type?.returnLabel ?? "▶️ Lanjutkan",
+        data: this.world.buttons.encode({ kind: "resume", caseId: c.id }),
+      };
+      if (action === "claim") {
+        const who = this.config.showStaffName ? ` (${this.staffName(staff)})` : "";
+        items.push(this.toUser(c, `c${c.id}:claimed:${c.reopened}`, MSGS.claimed(c.id, who)));
+      } else if (action === "resolve") {
+        items.push(
+          this.toUser(c, `c${c.id}:done:${c.reopened}`, MSGS.resolved(c.id), [
+            [1, 2, 3, 4, 5].map((n) => ({
+              label: `${n} ⭐`,
+              data: this.world.buttons.encode({ kind: "rate", caseId: c.id, stars: n }),
+            })),
+            [resume],
+            [
+              {
+                label: "🔄 Masalah belum selesai",
+                data: this.world.buttons.encode({ kind: "reopen", caseId: c.id }),
+              },
+            ],
+          ]),
+        );
+      } else {
+        items.push(this.toUser(c, `c${c.id}:ret:${c.reopened}`, MSGS.returned(c.id), [[resume]]));
       }
-      const outcome = applyStaffAction(x, action, staff, now);
-      if (!outcome.ok) {
-        refused = outcome.reason;
-        return undefined;
-      }
-      return outcome.case;
+      await tx.enqueue(items, now);
+      return action === "claim"
+        ? MSGS.youClaimed(c.id)
+        : action === "resolve"
+          ? MSGS.youResolved(c.id)
+          : MSGS.youReturned(c.id);
     });
-    if (c === undefined) return refused ?? MSGS.forged;
-    const items: OutboxItem[] = [];
-    if (c.card !== undefined)
-      items.push(this.cardItem(c, `c${c.id}:edit:${c.status}:${c.reopened}:${staff.id}`, "editMessageText"));
-    const type = this.typeOf(c);
-    if (action === "claim") {
-      const who = this.config.showStaffName ? ` (${this.staffName(staff)})` : "";
-      items.push(this.toUser(c, `c${c.id}:claimed:${c.reopened}`, MSGS.claimed(c.id, who)));
-    } else if (action === "resolve") {
-      items.push(
-        this.toUser(c, `c${c.id}:done:${c.reopened}`, MSGS.resolved(c.id), [
-          [1, 2, 3, 4, 5].map((n) => ({ label: `${n} ⭐`, data: `r|${c.id}|${n}` })),
-          [{ label: type?.returnLabel ?? "▶️ Lanjutkan", data: `k|${c.id}` }],
-          [{ label: "🔄 Masalah belum selesai", data: `o|${c.id}` }],
-        ]),
-      );
-    } else {
-      items.push(
-        this.toUser(c, `c${c.id}:ret:${c.reopened}`, MSGS.returned(c.id), [
-          [{ label: type?.returnLabel ?? "▶️ Lanjutkan", data: `k|${c.id}` }],
-        ]),
-      );
-    }
-    await this.outbox.enqueue(items, now);
-    return action === "claim"
-      ? MSGS.youClaimed(c.id)
-      : action === "resolve"
-        ? MSGS.youResolved(c.id)
-        : MSGS.youReturned(c.id);
   }
 
   /**
    * A message in an HR group: a reply to a case's card or relayed message, or
-   * a message in the case's topic, goes to the user. Anything else is ignored.
+   * a message in the case's topic, goes to the user. Anything else is ignored
+   * (undefined); a reply to a closed case gets a short notice in the group.
    */
   async staffMessage(
-    group: number,
+    group: Address,
     staff: Staff,
-    message: { replyTo?: number; topic?: number; text?: string; photo?: string; caption?: string },
+    message: StaffMessage,
     now: number,
   ): Promise<Reply | undefined> {
-    const caseId =
-      (message.replyTo !== undefined ? await this.cases.caseOfMessage(group, message.replyTo) : undefined) ??
-      (message.topic !== undefined ? await this.cases.caseOfTopic(group, message.topic) : undefined);
-    if (caseId === undefined) return undefined;
-    const c = await this.cases.update(caseId, (x) =>
-      x.group === group && isOpen(x)
-        ? { ...x, messages: x.messages + 1, firstAnswerAt: x.firstAnswerAt ?? now }
-        : undefined,
-    );
-    if (c === undefined) {
-      const current = await this.cases.get(caseId);
-      return { text: MSGS.notForwarded(caseId, current ? statusLabel(current.status) : "tidak ditemukan") };
-    }
-    const head = `💬 Petugas${this.config.showStaffName ? ` ${this.staffName(staff)}` : ""} · kasus #${c.id}`;
-    const item: OutboxItem =
-      message.photo !== undefined
-        ? {
-            id: `c${c.id}:s:${c.messages}`,
-            chatId: c.user,
-            method: "sendPhoto",
-            payload: {
-              chat_id: c.user,
+    return this.store.tx(async (tx) => {
+      const caseId =
+        (message.replyTo !== undefined ? await tx.caseOfMessage(group, message.replyTo) : undefined) ??
+        (message.topic !== undefined ? await tx.caseOfTopic(group, message.topic) : undefined) ??
+        CASE_MENTION.exec(message.replyToBotText ?? "")?.[1];
+      if (caseId === undefined) return undefined;
+      const current = await tx.getCase(caseId, true);
+      if (current === undefined || current.group !== group || !isOpen(current)) {
+        return { text: MSGS.notForwarded(caseId, current?.status) };
+      }
+      const c: Case = {
+        ...current,
+        messages: current.messages + 1,
+        firstAnswerAt: current.firstAnswerAt ?? now,
+      };
+      await tx.updateCase(c);
+      await tx.record({
+        at: now,
+        actor: staff.id,
+        actorName: staff.name,
+        kind: "answered",
+        caseId: c.id,
+        group,
+      });
+      const head = `💬 Petugas${this.config.showStaffName ? ` ${this.staffName(staff)}` : ""} · kasus #${c.id}`;
+      const out: OutMessage =
+        message.photo !== undefined
+          ? {
+              type: "photo",
               photo: message.photo,
               caption: truncate(`${head}${message.caption ? `\n${message.caption}` : ""}`, 1000),
-            },
-          }
-        : this.toUser(c, `c${c.id}:s:${c.messages}`, truncate(`${head}\n${message.text ?? ""}`, 4096));
-    await this.outbox.enqueue([item], now);
-    return undefined;
+            }
+          : { type: "text", text: truncate(`${head}\n${message.text ?? ""}`, 4096) };
+      await tx.enqueue(
+        [{ id: `c${c.id}:s:${c.messages}`, to: c.user, group: false, message: out, caseId: c.id }],
+        now,
+      );
+      return undefined;
+    });
   }
 
   /** `/hubungkan <instansi>`: links when the search is unambiguous, otherwise offers the top matches. */
-  async link(group: number, meta: GroupMeta, query: string, allowed: boolean): Promise<Reply> {
+  async link(group: GroupInfo, actor: Staff, query: string, allowed: boolean, now: number): Promise<Reply> {
     if (!allowed) return { text: MSGS.notAllowed };
-    await this.cases.setGroup(group, meta);
     const q = truncate(query.trim(), 200);
     if (q.length === 0) return { text: MSGS.linkUsage };
     const hits = this.world.directory?.search(q, 5) ?? [];
     const [top, second] = hits;
     if (top === undefined) return { text: MSGS.linkNone(q) };
     if (top.score >= 0.9 && (second === undefined || top.score - second.score >= 0.1))
-      return this.linkTo(group, top.id);
+      return this.linkTo(group, actor, top.id, now);
+    await this.store.tx((tx) => tx.saveGroup(group));
     return {
       text: MSGS.linkPick,
-      buttons: hits.map((h) => [{ label: h.name, data: `h|${h.id}|${this.sign("h", h.id, group)}` }]),
+      buttons: hits.map((h) => [
+        { label: h.name, data: this.world.buttons.encode({ kind: "link", instansi: h.id }, group.address) },
+      ]),
     };
   }
 
   /** A press on one of /hubungkan's choices. */
-  async linkPick(group: number, data: string, allowed: boolean): Promise<Reply> {
-    const [, instansi = "", sig = ""] = data.split("|");
-    if (!this.verify(sig, "h", instansi, group)) return { text: MSGS.forged };
+  async linkPick(
+    group: GroupInfo,
+    actor: Staff,
+    data: string,
+    allowed: boolean,
+    now: number,
+  ): Promise<Reply> {
+    const d = this.world.buttons.parse(data, group.address);
+    if (d?.kind !== "link") return { text: MSGS.forged };
     if (!allowed) return { text: MSGS.notAllowed };
-    return this.linkTo(group, instansi);
+    return this.linkTo(group, actor, d.instansi, now);
   }
 
-  private async linkTo(group: number, instansi: string): Promise<Reply> {
+  private async linkTo(group: GroupInfo, actor: Staff, instansi: string, now: number): Promise<Reply> {
     const name = this.world.directory?.get(instansi)?.name ?? instansi;
-    const moved = await this.cases.link(group, [instansi]);
-    const all = await this.cases.routesOf(group);
-    const names = all.map((id) => this.world.directory?.get(id)?.name ?? id).join(", ");
-    return {
-      text: `${MSGS.linked(name)}${moved[instansi] !== undefined ? `\n${MSGS.movedFrom}` : ""}\nGrup ini sekarang menerima kasus dari: ${names}.`,
-    };
+    return this.store.tx(async (tx) => {
+      await tx.saveGroup(group);
+      const before = await tx.setRoute(instansi, group.address, now);
+      await tx.record({
+        at: now,
+        actor: actor.id,
+        actorName: actor.name,
+        kind: "linked",
+        group: group.address,
+        instansi,
+        ...(before !== undefined && before.group !== group.address ? { detail: { from: before.group } } : {}),
+      });
+      const all = await tx.routesOf(group.address);
+      const names = all.map((r) => this.world.directory?.get(r.instansi)?.name ?? r.instansi).join(", ");
+      const moved = before !== undefined && before.group !== group.address;
+      return {
+        text: `${MSGS.linked(name)}${moved ? `\n${MSGS.movedFrom}` : ""}\nGrup ini sekarang menerima kasus dari: ${names}.`,
+      };
+    });
   }
 
-  async unlink(group: number, query: string, allowed: boolean): Promise<Reply> {
+  async unlink(group: Address, actor: Staff, query: string, allowed: boolean, now: number): Promise<Reply> {
     if (!allowed) return { text: MSGS.notAllowed };
     const q = truncate(query.trim(), 200);
     const target = q.length > 0 ? this.world.directory?.search(q, 1)[0]?.id : undefined;
     if (q.length > 0 && target === undefined) return { text: MSGS.linkNone(q) };
-    const dropped = await this.cases.unlink(group, target === undefined ? undefined : [target]);
-    if (dropped.length === 0) return { text: MSGS.nothingLinked };
-    return { text: MSGS.unlinked(dropped.map((id) => this.world.directory?.get(id)?.name ?? id).join(", ")) };
+    return this.store.tx(async (tx) => {
+      const mine = (await tx.routesOf(group)).map((r) => r.instansi);
+      const drop = target === undefined ? mine : mine.filter((id) => id === target);
+      if (drop.length === 0) return { text: MSGS.nothingLinked };
+      for (const instansi of drop) {
+        await tx.dropRoute(instansi);
+        await tx.record({
+          at: now,
+          actor: actor.id,
+          actorName: actor.name,
+          kind: "unlinked",
+          group,
+          instansi,
+        });
+      }
+      return { text: MSGS.unlinked(drop.map((id) => this.world.directory?.get(id)?.name ?? id).join(", ")) };
+    });
   }
 
-  /** `/kasus` in an HR group: its open cases. */
-  async groupList(group: number, now: number): Promise<Reply> {
-    const open = (await this.cases.openCases())
-      .filter((c) => c.group === group)
-      .sort((a, b) => a.createdAt - b.createdAt);
+  /** `/kasus` in an HR group: its open cases; `/kasus <n>`: one case's history. */
+  async groupList(group: Address, now: number, caseId?: string): Promise<Reply> {
+    if (caseId !== undefined) return this.caseHistory(group, caseId);
+    const open = await this.store.openCasesOf(group);
     if (open.length === 0) return { text: "Tidak ada kasus terbuka di grup ini. 👍" };
     const lines = open.map(
       (c) =>
         `#${c.id} · ${this.typeOf(c)?.title ?? c.type} · ${this.instansiName(c) ?? "-"} · ${statusLabel(c.status)}${c.claimedBy ? ` (${c.claimedBy.name})` : ""} · ${formatAgo(c.createdAt, now)}`,
     );
-    return { text: `Kasus terbuka di grup ini (${open.length}):\n${lines.join("\n")}` };
+    return { text: truncate(`Kasus terbuka di grup ini (${open.length}):\n${lines.join("\n")}`, 4000) };
   }
 
-  /** `/statistik` for admins. */
-  async stats(): Promise<string> {
-    const all = await this.cases.allCases();
-    if (all.length === 0) return "📊 Belum ada kasus.";
-    const count = (key: (c: Case) => string) => {
-      const m = new Map<string, number>();
-      for (const c of all) m.set(key(c), (m.get(key(c)) ?? 0) + 1);
-      return [...m.entries()].sort((a, b) => b[1] - a[1]);
+  private async caseHistory(group: Address, caseId: string): Promise<Reply> {
+    const c = await this.store.getCase(caseId);
+    if (c === undefined || c.group !== group) return { text: MSGS.notFound(caseId) };
+    const rows = await this.store.history(caseId);
+    const lines = rows.map((r) => `${formatTime(r.at)} · ${AUDIT_LABEL[r.kind]}${whoDid(r)}${detailOf(r)}`);
+    return {
+      text: truncate(
+        `📜 Riwayat kasus #${c.id} · ${this.typeOf(c)?.title ?? c.type}\nStatus: ${statusLabel(c.status)}\n${lines.join("\n")}`,
+        4000,
+      ),
     };
+  }
+
+  /** `/statistik`: by status, type and instansi, times and satisfaction, for a period / office / group. */
+  async stats(filter: StatsFilter = {}): Promise<string> {
+    const s: DeskStats = await this.store.stats(filter);
+    if (s.total === 0) return "📊 Belum ada kasus.";
     const fmt = (rows: [string, number][], limit = 10) =>
       rows
+        .sort((a, b) => b[1] - a[1])
         .slice(0, limit)
         .map(([k, n]) => `${k} ${n}`)
         .join(" · ");
-    const firstAnswer = median(
-      all.flatMap((c) => (c.firstAnswerAt !== undefined ? [c.firstAnswerAt - c.createdAt] : [])),
+    const statusRows = Object.entries(s.byStatus).map(
+      ([k, n]) => [statusLabel(k as Case["status"]), n] as [string, number],
     );
-    const toClose = median(
-      all.flatMap((c) =>
-        c.closedAt !== undefined && c.status !== "cancelled" ? [c.closedAt - c.createdAt] : [],
-      ),
+    const typeRows = Object.entries(s.byType).map(
+      ([k, n]) => [this.world.flows.cases.get(k)?.title ?? k, n] as [string, number],
     );
-    const ratings = all.flatMap((c) => (c.rating !== undefined ? [c.rating] : []));
-    const avg =
-      ratings.length > 0
-        ? (ratings.reduce((a, b) => a + b, 0) / ratings.length).toFixed(1).replace(".", ",")
-        : "-";
+    const instansiRows = s.byInstansi.map(
+      ([id, n]) => [this.world.directory?.get(id)?.name ?? id, n] as [string, number],
+    );
+    const avg = s.ratingAverage === undefined ? "-" : s.ratingAverage.toFixed(1).replace(".", ",");
     return [
-      `📊 Statistik kasus (${all.length})`,
-      `Status: ${fmt(count((c) => statusLabel(c.status)))}`,
-      `Jenis: ${fmt(count((c) => this.typeOf(c)?.title ?? c.type))}`,
-      `Instansi: ${fmt(
-        count((c) => this.instansiName(c) ?? "-"),
-        8,
-      )}`,
-      `Median sampai jawaban pertama: ${firstAnswer === undefined ? "-" : formatDuration(firstAnswer)}`,
-      `Median sampai selesai: ${toClose === undefined ? "-" : formatDuration(toClose)}`,
-      `Kepuasan: ${avg} dari 5 (${ratings.length} penilaian)`,
+      `📊 Statistik kasus (${s.total})`,
+      `Status: ${fmt(statusRows)}`,
+      `Jenis: ${fmt(typeRows)}`,
+      `Instansi: ${fmt(instansiRows, 8)}`,
+      `Median sampai jawaban pertama: ${s.medianFirstAnswerMs === undefined ? "-" : formatDuration(s.medianFirstAnswerMs)}`,
+      `Median sampai selesai: ${s.medianCloseMs === undefined ? "-" : formatDuration(s.medianCloseMs)}`,
+      `Kepuasan: ${avg} dari 5 (${s.ratings} penilaian)`,
     ].join("\n");
   }
 
   // --------------------------------------------------------------- background
 
   /**
-   * Periodic work: announce again the cases nobody took, re-enqueue cards of
-   * open cases whose card never arrived (a crash between saving and
-   * notifying), delete closed cases past retention.
+   * Periodic work, by indexed queries only: announce again the cases nobody
+   * took, delete closed cases past retention.
    */
-  async tick(now: number): Promise<{ reminded: number; recovered: number; purged: number }> {
+  async tick(now: number): Promise<{ reminded: number; purged: number }> {
     let reminded = 0;
-    let recovered = 0;
-    for (const c of await this.cases.openCases()) {
-      if (c.card === undefined) {
-        await this.announce(c, now); // idempotent ids: nothing is shown twice
-        recovered++;
-      }
-      if (c.status === "open" && now - (c.remindedAt ?? c.createdAt) >= this.config.remindAfterMs) {
+    for (const due of await this.store.dueReminders(now - this.config.remindAfterMs, 500)) {
+      const done = await this.store.tx(async (tx) => {
+        const c = await tx.getCase(due.id, true);
+        if (
+          c === undefined ||
+          c.status !== "open" ||
+          now - (c.remindedAt ?? c.createdAt) < this.config.remindAfterMs
+        )
+          return false;
         const k = Math.floor((now - c.createdAt) / this.config.remindAfterMs);
-        await this.groupNote(
-          c,
-          `c${c.id}:remind:${c.reopened}:${k}`,
-          `⏰ Kasus #${c.id} belum diambil sejak ${formatAgo(c.createdAt, now)}. Tekan "✋ Ambil" pada kartunya.`,
+        await tx.updateCase({ ...c, remindedAt: now });
+        await tx.record({ at: now, actor: "system", kind: "reminded", caseId: c.id });
+        await tx.enqueue(
+          [
+            this.groupNote(
+              c,
+              `c${c.id}:remind:${c.reopened}:${k}`,
+              `⏰ Kasus #${c.id} belum diambil sejak ${formatAgo(c.createdAt, now)}. Tekan "✋ Ambil" pada kartunya.`,
+            ),
+          ],
           now,
         );
-        await this.cases.update(c.id, (x) => ({ ...x, remindedAt: now }));
-        reminded++;
-      }
+        return true;
+      });
+      if (done) reminded++;
     }
-    let purged = 0;
-    for (const c of await this.cases.allCases()) {
-      if (!isOpen(c) && c.closedAt !== undefined && now - c.closedAt > this.config.retentionMs) {
-        await this.cases.remove(c.id);
-        purged++;
-      }
-    }
-    return { reminded, recovered, purged };
+    const purged = await this.store.purgeClosed(now - this.config.retentionMs);
+    return { reminded, purged };
   }
 
-  /** Outbox delivery hook: remembers the card, the topic and relayed messages of each case. */
-  async onDelivered(item: OutboxItem, result: unknown, now: number): Promise<void> {
+  /** Delivery hook, inside the transaction that marks the item done: remembers the card, topic and relayed messages. */
+  readonly delivered = async (
+    tx: DeskTx,
+    item: OutboxItem,
+    result: Delivered,
+    now: number,
+  ): Promise<void> => {
     const [kind, caseId] = (item.tag ?? "").split(":");
     if (caseId === undefined) return;
-    const r = (result ?? {}) as { message_id?: number; message_thread_id?: number };
-    if (kind === "topic" && typeof r.message_thread_id === "number") {
-      const topic = r.message_thread_id;
-      const c = await this.cases.update(caseId, (x) => ({ ...x, topic }));
-      await this.cases.linkTopic(item.chatId, topic, caseId);
-      if (c !== undefined)
-        await this.outbox.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}`, "sendMessage")], now);
-    } else if (kind === "card" && typeof r.message_id === "number") {
-      const card = r.message_id;
-      await this.cases.update(caseId, (x) => ({ ...x, card }));
-      await this.cases.linkMessage(item.chatId, card, caseId);
-    } else if (kind === "relay" && typeof r.message_id === "number") {
-      await this.cases.linkMessage(item.chatId, r.message_id, caseId);
+    if (kind === "topic" && result.topic !== undefined) {
+      const topic = result.topic;
+      await tx.linkTopic(item.to, topic, caseId);
+      const current = await tx.getCase(caseId, true);
+      if (current === undefined) return;
+      const c = { ...current, topic };
+      await tx.updateCase(c);
+      await tx.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}`)], now);
+    } else if (kind === "card" && result.ref !== undefined) {
+      const card = result.ref;
+      await tx.linkMessage(item.to, card, caseId);
+      const current = await tx.getCase(caseId, true);
+      if (current !== undefined) await tx.updateCase({ ...current, card });
+    } else if (kind === "relay" && result.ref !== undefined) {
+      await tx.linkMessage(item.to, result.ref, caseId);
     }
-  }
+  };
 
   // ------------------------------------------------------------------ helpers
 
-  private groupNote(c: Case, id: string, text: string, now: number): Promise<void> {
-    const where =
-      c.topic !== undefined
-        ? { message_thread_id: c.topic }
-        : c.card !== undefined
-          ? { reply_parameters: { message_id: c.card, allow_sending_without_reply: true } }
-          : {};
-    return this.outbox.enqueue(
-      [{ id, chatId: c.group, method: "sendMessage", payload: { chat_id: c.group, text, ...where } }],
-      now,
-    );
+  private threadOf(c: Case): { thread?: { topic?: string; replyTo?: string } } {
+    if (c.topic !== undefined) return { thread: { topic: c.topic } };
+    if (c.card !== undefined) return { thread: { replyTo: c.card } };
+    return {};
+  }
+
+  private groupNote(c: Case, id: string, text: string): OutboxItem {
+    return this.toGroup(c, id, { type: "text", text, ...this.threadOf(c) });
+  }
+
+  private toGroup(c: Case, id: string, message: OutMessage, tag?: string): OutboxItem {
+    return { id, to: c.group, group: true, message, caseId: c.id, ...(tag !== undefined ? { tag } : {}) };
   }
 
   private toUser(c: Case, id: string, text: string, buttons?: ButtonView[][]): OutboxItem {
-    const payload: Record<string, unknown> = {
-      chat_id: c.user,
-      text,
-      link_preview_options: { is_disabled: true },
+    return {
+      id,
+      to: c.user,
+      group: false,
+      message: { type: "text", text, ...(buttons !== undefined ? { buttons } : {}) },
+      caseId: c.id,
     };
-    if (buttons !== undefined) payload.reply_markup = { inline_keyboard: toKeyboard(buttons) };
-    return { id, chatId: c.user, method: "sendMessage", payload };
   }
 
   private staffName(staff: Staff): string {
@@ -639,15 +694,39 @@ export class Desk {
     return c.instansi === undefined ? undefined : (this.world.directory?.get(c.instansi)?.name ?? c.instansi);
   }
 
-  private sign(...parts: (string | number)[]): string {
-    return createHmac("sha256", this.config.secret).update(parts.join("|")).digest("base64url").slice(0, 10);
+  private instansiOf(c: Case): { instansi?: string } {
+    return c.instansi !== undefined ? { instansi: c.instansi } : {};
   }
+}
 
-  private verify(sig: string, ...parts: (string | number)[]): boolean {
-    const want = Buffer.from(this.sign(...parts));
-    const got = Buffer.from(sig);
-    return want.length === got.length && timingSafeEqual(want, got);
-  }
+const AUDIT = { claim: "claimed", resolve: "resolved", return: "returned" } as const;
+/** How every desk message in a group names its case: "📨 Kasus #12 · …", "💬 Pesan pengguna · kasus #12". */
+const CASE_MENTION = /\b[Kk]asus #(\d{1,12})\b/;
+
+const AUDIT_LABEL: Record<AuditRow["kind"], string> = {
+  opened: "dibuka",
+  added: "data ditambah pengguna",
+  claimed: "diambil",
+  answered: "dijawab",
+  returned: "dikembalikan ke bot",
+  resolved: "diselesaikan",
+  cancelled: "dibatalkan pengguna",
+  rated: "dinilai",
+  reopened: "dibuka lagi",
+  reminded: "pengingat",
+  redacted: "data pribadi dihapus",
+  linked: "grup dihubungkan",
+  unlinked: "hubungan diputus",
+};
+
+function whoDid(r: AuditRow): string {
+  if (r.actor === "system") return "";
+  return r.actorName !== undefined ? ` oleh ${r.actorName}` : "";
+}
+
+function detailOf(r: AuditRow): string {
+  if (r.kind === "rated" && r.detail?.stars !== undefined) return ` (${r.detail.stars} ⭐)`;
+  return "";
 }
 
 function formatDuration(ms: number): string {
@@ -662,6 +741,13 @@ function formatAgo(since: number, now: number): string {
   return formatDuration(Math.max(0, now - since));
 }
 
+/** "24-11 10.05" in WIB. */
+function formatTime(ms: number): string {
+  const d = new Date(ms + 7 * 3_600_000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCDate())}-${p(d.getUTCMonth() + 1)} ${p(d.getUTCHours())}.${p(d.getUTCMinutes())}`;
+}
+
 const MSGS = {
   opened: (id: string, instansi: string | undefined) =>
     `📨 Kasus #${id} sudah dikirim ke petugas kepegawaian${instansi ? ` (${instansi})` : ""}. Jawaban petugas akan muncul di chat ini. Ketik /kasus untuk melihat statusnya.`,
@@ -669,18 +755,23 @@ const MSGS = {
     `Anda masih punya kasus #${id} yang terbuka. Data baru ini saya tambahkan ke kasus itu.`,
   existingOnReopen: (id: string) =>
     `Anda masih punya kasus #${id} yang terbuka. Tulis masalah Anda di sana; petugasnya sama.`,
+  incomplete: (labels: string[]) =>
+    `Data untuk petugas belum lengkap: ${labels.join(", ")}. Silakan lengkapi dulu (tombol "✏️ Ubah data").`,
   tooManyOpens:
     "Anda sudah membuka banyak kasus hari ini. Silakan coba lagi besok, atau lanjutkan kasus yang ada.",
   noDesk:
     "Maaf, meja petugas belum tersedia untuk instansi Anda. Silakan hubungi unit kepegawaian Anda langsung:",
-  closed: (id: string, label: string) =>
-    `Kasus #${id} ${label === "tidak ditemukan" ? "tidak ditemukan" : `sudah ${label}`}. Pesan Anda tidak diteruskan. Ketik /petugas untuk membuka kasus baru.`,
+  closed: (id: string, status: Case["status"] | undefined) =>
+    `Kasus #${id} ${status === undefined ? "tidak ditemukan" : `sudah ${statusLabel(status)}`}. Pesan Anda tidak diteruskan. Ketik /petugas untuk membuka kasus baru.`,
+  notFound: (id: string) => `Kasus #${id} tidak ditemukan.`,
+  alreadyRated: (id: string) => `Kasus #${id} sudah Anda nilai. Terima kasih!`,
   slowDown: "Pesan Anda banyak sekali dalam semenit ini. Mohon tunggu sebentar sebelum mengirim lagi.",
   relayed: "✓ Diteruskan ke petugas.",
   cancelled: (id: string) => `Kasus #${id} sudah dibatalkan.`,
   reopened: (id: string) =>
     `🔄 Kasus #${id} dibuka lagi dan dikirim ke petugas yang sama. Tulis apa yang masih bermasalah.`,
   noCase: "Anda tidak punya kasus yang terbuka. Ketik /petugas untuk bertanya ke petugas kepegawaian.",
+  eraseOpen: (id: string) => `Kasus #${id} masih terbuka.`,
   claimed: (id: string, who: string) =>
     `✋ Kasus #${id} sedang ditangani petugas${who}. Mohon tunggu jawabannya di chat ini.`,
   resolved: (id: string) =>
@@ -692,8 +783,8 @@ const MSGS = {
   youClaimed: (id: string) => `Kasus #${id} Anda ambil.`,
   youResolved: (id: string) => `Kasus #${id} selesai. Pengguna diminta memberi penilaian.`,
   youReturned: (id: string) => `Kasus #${id} dikembalikan ke bot.`,
-  notForwarded: (id: string, label: string) =>
-    `Kasus #${id} ${label === "tidak ditemukan" ? "tidak ditemukan" : `sudah ${label}`}; pesan ini tidak diteruskan ke pengguna.`,
+  notForwarded: (id: string, status: Case["status"] | undefined) =>
+    `Kasus #${id} ${status === undefined ? "tidak ditemukan" : `sudah ${statusLabel(status)}`}; pesan ini tidak diteruskan ke pengguna.`,
   notAllowed: "Hanya admin grup ini atau admin Pandu yang boleh mengatur instansi grup.",
   linkUsage: "Pemakaian: /hubungkan <nama instansi>, mis. /hubungkan kab bogor",
   linkNone: (q: string) => `Instansi "${truncate(q, 100)}" tidak ditemukan di direktori.`,

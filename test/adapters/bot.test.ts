@@ -64,14 +64,14 @@ describe("grammY adapter", () => {
 
   it("recovers from unreadable stored data with a short apology and a warning log", async () => {
     const store = new MemoryChatStore({ ttlSeconds: 3600 });
-    store.poke("72", JSON.stringify({ foreign: "telegraf-session", __scenes: {} }));
+    store.poke("tg:72", JSON.stringify({ foreign: "telegraf-session", __scenes: {} }));
     const t = createTestBot(world, { store });
     await t.text(72, "halo");
     const sent = texts(t.calls);
     expect(sent[0]).toContain("Maaf, panduan ini baru saja diperbarui");
     expect(sent[1]).toContain("Halo, saya Pandu");
     expect(t.logs.text).toContain("stored session unreadable");
-    expect(await store.peek("72")).toMatchObject({ v: 1, flow: "menu", state: "mulai" });
+    expect(await store.peek("tg:72")).toMatchObject({ v: 1, flow: "menu", state: "mulai" });
   });
 
   it("skips an update delivered twice (same update_id)", async () => {
@@ -95,7 +95,7 @@ describe("grammY adapter", () => {
   it("keeps the previous session when Telegram refuses a reply, and apologises", async () => {
     const t = createTestBot(world);
     await t.text(74, "/start");
-    const before = await t.store.peek("74");
+    const before = await t.store.peek("tg:74");
     t.bot.api.config.use(async (prev, method, payload, signal) => {
       if (method === "sendMessage" && !String((payload as { text?: string }).text).startsWith("Maaf")) {
         return { ok: false, error_code: 400, description: "Bad Request: test" } as never;
@@ -103,7 +103,7 @@ describe("grammY adapter", () => {
       return prev(method, payload, signal);
     });
     await t.tap(74, "g|human");
-    expect(await t.store.peek("74")).toEqual(before);
+    expect(await t.store.peek("tg:74")).toEqual(before);
     expect(texts(t.calls).at(-1)).toBe("Maaf, terjadi kesalahan. Silakan coba lagi.");
   });
 });

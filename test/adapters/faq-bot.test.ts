@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { MemoryFaqLog } from "../../src/adapters/faq-log.ts";
+import { MemoryFaqLog } from "../../src/adapters/memory/faq-log.ts";
 import { loadWorld } from "../../src/app/world.ts";
 import type { World } from "../../src/core/flow/transition.ts";
 import { createTestBot } from "../helpers/bot-harness.ts";

@@ -21,7 +21,7 @@ describe("credentials never leave the message they came in", () => {
   it("a password candidate is deleted, never echoed, stored or logged (debug level)", async () => {
     const store = new MemoryChatStore({ ttlSeconds: 3600 });
     store.poke(
-      String(CHAT),
+      `tg:${CHAT}`,
       JSON.stringify({ ...newSession("aktivasi", "d-password", 0), vars: { nip: NIP } }),
     );
     const t = createTestBot(world, { store, logLevel: "debug" });
@@ -30,7 +30,7 @@ describe("credentials never leave the message they came in", () => {
       true,
     );
     expect(JSON.stringify(t.calls)).not.toContain(PASSWORD);
-    expect(JSON.stringify(await store.peek(String(CHAT)))).not.toContain(PASSWORD);
+    expect(JSON.stringify(await store.peek(`tg:${CHAT}`))).not.toContain(PASSWORD);
     expect(t.logs.lines.length).toBeGreaterThan(0);
     expect(t.logs.text).not.toContain(PASSWORD);
     expect(t.logs.text).not.toContain(NIP);
@@ -42,7 +42,7 @@ describe("credentials never leave the message they came in", () => {
     ["a password", PASSWORD],
   ])("%s sent where none was asked is deleted with a warning", async (_label, secret) => {
     const store = new MemoryChatStore({ ttlSeconds: 3600 });
-    store.poke(String(CHAT), JSON.stringify(newSession("aktivasi", "d-kode", 0)));
+    store.poke(`tg:${CHAT}`, JSON.stringify(newSession("aktivasi", "d-kode", 0)));
     const t = createTestBot(world, { store, logLevel: "debug" });
     const messageId = await t.text(CHAT, secret);
     expect(t.calls.some((c) => c.method === "deleteMessage" && c.payload.message_id === messageId)).toBe(
@@ -51,7 +51,7 @@ describe("credentials never leave the message they came in", () => {
     const sent = t.calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
     expect(sent[0]).toContain("Jangan pernah mengirim password, token, atau OTP");
     expect(JSON.stringify(t.calls)).not.toContain(secret);
-    expect(JSON.stringify(await store.peek(String(CHAT)))).not.toContain(secret);
+    expect(JSON.stringify(await store.peek(`tg:${CHAT}`))).not.toContain(secret);
     expect(t.logs.text).not.toContain(secret);
   });
 

@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { MemoryOutbox } from "../../src/adapters/outbox.ts";
-import { deskSecret } from "../../src/adapters/telegram/bot.ts";
+import { MemoryDeskStore } from "../../src/adapters/memory/desk-store.ts";
 import { loadWorld } from "../../src/app/world.ts";
 import type { World } from "../../src/core/flow/transition.ts";
-import { MemoryCaseStore } from "../../src/desk/case-store.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
 import { type ApiCall, createTestBot } from "../helpers/bot-harness.ts";
 
@@ -21,11 +19,9 @@ beforeAll(async () => {
 });
 
 function setup(config: Partial<typeof DEFAULT_DESK_CONFIG> = {}) {
-  const desk = new Desk(new MemoryCaseStore(), new MemoryOutbox(), world, {
+  const desk = new Desk(new MemoryDeskStore(), world, {
     ...DEFAULT_DESK_CONFIG,
-    adminIds: [ADMIN],
-    fallbackGroup: FALLBACK,
-    secret: deskSecret("424242:TEST"),
+    fallbackGroup: `tg:${FALLBACK}`,
     ...config,
   });
   let clock = NOW;
@@ -136,7 +132,7 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
       confirm.some((x) => x.startsWith("📨 Kasus #1 sudah dikirim ke petugas kepegawaian (Kabupaten Bogor)")),
     ).toBe(true);
     expect(confirm.at(-1)).toContain("Kasus Anda ada di tangan petugas");
-    expect(await t.store.peek(String(USER))).toMatchObject({
+    expect(await t.store.peek(`tg:${USER}`)).toMatchObject({
       flow: "kasus",
       state: "menunggu",
       vars: { kasus: "1" },
@@ -186,11 +182,11 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     // Staff answer by replying to the card; the user sees it without the staff name (default).
     const realCard = t.calls.find((c) => c === card);
     expect(realCard).toBeDefined();
-    const cardMessageId = (await s.desk.cases.get("1"))?.card;
-    expect(cardMessageId).toBeTypeOf("number");
+    const cardMessageId = (await s.desk.store.getCase("1"))?.card;
+    expect(cardMessageId).toMatch(/^\d+$/);
     await s.groupText(STAFF, "Email sudah kami ganti di SIASN, silakan coba reset lagi.", {
       reply_to_message: {
-        message_id: cardMessageId,
+        message_id: Number(cardMessageId),
         date: 1,
         chat: { id: GROUP, type: "supergroup", title: "HR" },
         text: "card",
@@ -218,7 +214,7 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     expect(String(relayed[0]?.payload.text)).toBe(
       "💬 Pesan pengguna · kasus #1\nBaik, terima kasih, saya coba",
     );
-    expect(relayed[0]?.payload.reply_parameters).toMatchObject({ message_id: cardMessageId });
+    expect(relayed[0]?.payload.reply_parameters).toMatchObject({ message_id: Number(cardMessageId) });
     expect(relayed[1]?.method).toBe("sendPhoto");
     expect(relayed[1]?.payload.photo).toBe("err-shot");
 
@@ -235,8 +231,8 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     await t.text(USER, "Cepat sekali, terima kasih");
     expect(String(s.sends(USER).at(-1)?.payload.text)).toContain("Terima kasih 🙏");
     await s.tapUser("🔑 Coba reset password lagi");
-    expect(await t.store.peek(String(USER))).toMatchObject({ flow: "aktivasi", state: "d-reset" });
-    expect(await s.desk.cases.get("1")).toMatchObject({
+    expect(await t.store.peek(`tg:${USER}`)).toMatchObject({ flow: "aktivasi", state: "d-reset" });
+    expect(await s.desk.store.getCase("1")).toMatchObject({
       status: "resolved",
       rating: 5,
       comment: "Cepat sekali, terima kasih",
@@ -262,7 +258,7 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     expect(String(s.sends(FALLBACK).at(-1)?.payload.text)).toContain(
       "⏰ Kasus #1 belum diambil sejak 31 menit",
     );
-    expect((await s.desk.groupList(FALLBACK, now)).text).toContain(
+    expect((await s.desk.groupList(`tg:${FALLBACK}`, now)).text).toContain(
       "#1 · Perbaikan email akun · Kota Surabaya · menunggu petugas",
     );
   });
@@ -272,7 +268,7 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     const { t } = s;
     await openEmailCase(s);
     await t.text(USER, "/petugas");
-    expect(await t.store.peek(String(USER))).toMatchObject({ state: "menunggu" });
+    expect(await t.store.peek(`tg:${USER}`)).toMatchObject({ state: "menunggu" });
     await t.text(USER, "/hapusdata");
     expect(
       s
@@ -287,9 +283,9 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
         .map((c) => String(c.payload.text))
         .some((x) => x.includes("Kasus #1 sudah dibatalkan")),
     ).toBe(true);
-    expect(await s.desk.cases.get("1")).toMatchObject({ status: "cancelled" });
+    expect(await s.desk.store.getCase("1")).toMatchObject({ status: "cancelled" });
     await t.text(USER, "/hapusdata");
-    expect(await s.desk.cases.get("1")).toMatchObject({ redacted: true, fields: {} });
+    expect(await s.desk.store.getCase("1")).toMatchObject({ redacted: true, fields: {} });
   });
 });
 
@@ -312,10 +308,10 @@ describe("HR desk: forum topics and reopening", () => {
     await t.flush(s.clock);
     const topicCall = t.calls.find((c) => c.method === "createForumTopic");
     expect(topicCall?.payload.name).toBe("Kasus #1 · Kabupaten Bogor");
-    const c = await s.desk.cases.get("1");
-    expect(c?.topic).toBeTypeOf("number");
+    const c = await s.desk.store.getCase("1");
+    expect(c?.topic).toMatch(/^\d+$/);
     const card = s.sends(GROUP).at(-1);
-    expect(card?.payload.message_thread_id).toBe(c?.topic);
+    expect(card?.payload.message_thread_id).toBe(Number(c?.topic));
     await t.raw({
       message: {
         message_id: 2,
@@ -324,7 +320,7 @@ describe("HR desk: forum topics and reopening", () => {
         from: STAFF,
         text: "Halo, kami cek dulu ya.",
         is_topic_message: true,
-        message_thread_id: c?.topic,
+        message_thread_id: Number(c?.topic),
       },
     } as never);
     await t.flush(s.clock);
@@ -350,13 +346,17 @@ describe("HR desk: forum topics and reopening", () => {
     await t.flush(s.clock);
     s.advance(30 * 60_000);
     await s.tapUser("🔄 Masalah belum selesai");
-    expect(await s.desk.cases.get("1")).toMatchObject({ status: "claimed", reopened: 1, group: FALLBACK });
+    expect(await s.desk.store.getCase("1")).toMatchObject({
+      status: "claimed",
+      reopened: 1,
+      group: `tg:${FALLBACK}`,
+    });
     await t.flush(s.clock);
     expect(
       s.sends(FALLBACK).some((c) => String(c.payload.text).includes("🔄 Kasus #1 dibuka lagi oleh pengguna")),
     ).toBe(true);
     expect(s.sends(FALLBACK).filter((c) => String(c.payload.text).startsWith("📨 Kasus #1"))).toHaveLength(2);
-    expect(await t.store.peek(String(USER))).toMatchObject({ state: "menunggu", vars: { kasus: "1" } });
+    expect(await t.store.peek(`tg:${USER}`)).toMatchObject({ state: "menunggu", vars: { kasus: "1" } });
 
     // Resolve again, then try after the window.
     const again = s
@@ -374,12 +374,14 @@ describe("HR desk: forum topics and reopening", () => {
     await t.flush(s.clock);
     s.advance(2 * 3_600_000);
     await s.tapUser("🔄 Masalah belum selesai");
+    // Refused: the user is told why, and the conversation does not pretend the case is open again.
     expect(
       s
         .sends(USER)
         .map((c) => String(c.payload.text))
-        .at(-2),
+        .at(-1),
     ).toContain("ditutup terlalu lama");
-    expect(await s.desk.cases.get("1")).toMatchObject({ status: "resolved" });
+    expect(await t.store.peek(`tg:${USER}`)).not.toMatchObject({ vars: { kasus: "1" } });
+    expect(await s.desk.store.getCase("1")).toMatchObject({ status: "resolved" });
   });
 });

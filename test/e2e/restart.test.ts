@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
+import { freshSchema, PG_SUITE, SKIP_PG, type TestSchema } from "../helpers/postgres.ts";
 import { REDIS_SUITE, REDIS_URL, SKIP_REDIS } from "../helpers/redis.ts";
 
 const CHAT = 31337;
@@ -100,28 +101,32 @@ describe.skipIf(SKIP_REDIS)(`npm start with REDIS_URL against a Bot API on loopb
   }, 90_000);
 });
 
-describe.skipIf(SKIP_REDIS)(
-  `npm start end to end over HTTP: a full journey and a case from opening to closing (${REDIS_SUITE})`,
+describe.skipIf(SKIP_REDIS || SKIP_PG)(
+  `npm start end to end over HTTP: a full journey and a case from opening to closing (${REDIS_SUITE}, ${PG_SUITE})`,
   () => {
     const telegram = new FakeTelegram();
     const USER = 31400;
     const HR = -100314;
     let admin: Redis;
+    let db: TestSchema;
     let pandu: ChildProcess | undefined;
     beforeAll(async () => {
       admin = new Redis(E2E_REDIS);
       await admin.flushdb();
+      db = await freshSchema();
       await telegram.start();
     });
     afterAll(async () => {
       if (pandu && pandu.exitCode === null) pandu.kill("SIGKILL");
       await admin.flushdb();
       admin.disconnect();
+      await db?.drop();
       await telegram.stop();
     });
 
     it("activation to MFA, then email wrong → case → HR claims, answers, resolves → rating → back to reset", async () => {
-      pandu = startPandu(telegram.url, { HR_CHAT_ID: String(HR) });
+      const env = { HR_CHAT_ID: String(HR), DATABASE_URL: db.url };
+      pandu = startPandu(telegram.url, env);
       const count = () => telegram.sent.filter((m) => m.chat_id === USER).length;
       const step = async (act: () => void, messages = 1) => {
         const before = count();
@@ -174,6 +179,9 @@ describe.skipIf(SKIP_REDIS)(
       expect(card.text).toContain("Perbaikan email akun");
       expect(card.text).toContain("Kota Surabaya");
       await step(() => telegram.tap(HR, "✋ Ambil", 777));
+      // A restart with the case claimed: the case, its card link and the outbox live in PostgreSQL.
+      expect(await stopPandu(pandu)).toBe(0);
+      pandu = startPandu(telegram.url, env);
       telegram.groupText(HR, 777, "Email sudah kami ganti, silakan reset lagi.", card.message_id);
       await telegram.waitForMessages(USER, count() + 1, 30_000);
       expect(telegram.sent.filter((m) => m.chat_id === USER).at(-1)?.text).toContain(
@@ -188,6 +196,16 @@ describe.skipIf(SKIP_REDIS)(
       await step(() => telegram.tap(USER, "🔑 Coba reset password lagi"));
       expect(telegram.sent.filter((m) => m.chat_id === USER).at(-1)?.text).toContain("Langkah 2 dari 7");
       expect(await stopPandu(pandu)).toBe(0);
+      // The records: the case as HR left it, and who did what, in order.
+      const { rows } = await db.pool.query("select status, rating, user_addr, group_addr from cases");
+      expect(rows).toEqual([
+        { status: "resolved", rating: 5, user_addr: `tg:${USER}`, group_addr: `tg:${HR}` },
+      ]);
+      const audit = await db.pool.query<{ kind: string; actor: string }>(
+        "select kind, actor from audit order by id",
+      );
+      expect(audit.rows.map((r) => r.kind)).toEqual(["opened", "claimed", "answered", "resolved", "rated"]);
+      expect(audit.rows[1]!.actor).toBe("tg:777");
     }, 120_000);
   },
 );

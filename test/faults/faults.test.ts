@@ -69,7 +69,7 @@ describe("Telegram answering 429 and 5xx in bursts on every method", () => {
     const got = t.calls.filter((c) => c.method === "sendMessage").map((c) => c.payload.text);
     expect(failures.length).toBe(4);
     expect(got).toEqual(want);
-    expect(await t.store.peek("11")).toEqual(await clean.store.peek("11"));
+    expect(await t.store.peek("tg:11")).toEqual(await clean.store.peek("tg:11"));
   }, 30_000);
 });
 
@@ -89,14 +89,14 @@ describe.skipIf(!HAVE_REDIS_SERVER && !process.env.CI)("Redis flushed mid-journe
   it("sessions gone: the user gets a fresh start, nothing crashes, the journey can be walked again", async () => {
     const t = createTestBot(world, { store: new RedisChatStore({ redis, ttlSeconds: 3600 }) });
     await walk(t, 21);
-    expect(await t.store.peek("21")).toMatchObject({ flow: "aktivasi", state: "d-reset" });
+    expect(await t.store.peek("tg:21")).toMatchObject({ flow: "aktivasi", state: "d-reset" });
     await redis.flushall();
     await t.text(21, "198609262015051001");
     const last = t.calls.filter((c) => c.method === "sendMessage").at(-1);
     expect(String(last?.payload.text)).toContain("Halo, saya Pandu");
-    expect(await t.store.peek("21")).toMatchObject({ flow: "menu", state: "mulai" });
+    expect(await t.store.peek("tg:21")).toMatchObject({ flow: "menu", state: "mulai" });
     expect(t.logs.lines.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
     await walk(t, 21);
-    expect(await t.store.peek("21")).toMatchObject({ flow: "aktivasi", state: "d-reset" });
+    expect(await t.store.peek("tg:21")).toMatchObject({ flow: "aktivasi", state: "d-reset" });
   });
 });

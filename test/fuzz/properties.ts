@@ -24,16 +24,14 @@
  */
 import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
-import type { Lease } from "../../src/adapters/chat-store.ts";
 import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
-import { MemoryOutbox } from "../../src/adapters/outbox.ts";
-import { deskSecret } from "../../src/adapters/telegram/bot.ts";
+import { MemoryDeskStore } from "../../src/adapters/memory/desk-store.ts";
 import { Case } from "../../src/core/desk/case.ts";
 import type { World } from "../../src/core/flow/transition.ts";
 import { parseSession } from "../../src/core/session.ts";
 import { foldText } from "../../src/core/text/fold.ts";
-import { MemoryCaseStore } from "../../src/desk/case-store.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
+import type { DeskTx, Lease } from "../../src/stores.ts";
 import { BOT_INFO, createTestBot } from "../helpers/bot-harness.ts";
 import {
   ACTORS,
@@ -263,17 +261,42 @@ class RecordingChatStore extends MemoryChatStore {
   }
 }
 
-/** The in-memory case store, remembering every case saved and exposing the raw JSON it keeps. */
-class RecordingCaseStore extends MemoryCaseStore {
+/** The in-memory desk store, remembering every case written and exposing the raw JSON it keeps. */
+class RecordingDeskStore extends MemoryDeskStore {
   readonly saves: unknown[] = [];
-  override async save(c: Case): Promise<void> {
-    this.saves.push(JSON.parse(JSON.stringify(c)));
-    return super.save(c);
+  override tx<T>(work: (tx: DeskTx) => Promise<T>): Promise<T> {
+    return super.tx((tx) => {
+      const record = (c: Case) => this.saves.push(JSON.parse(JSON.stringify(c)));
+      const recording: DeskTx = Object.create(tx);
+      recording.insertCase = async (c) => {
+        record(c);
+        return tx.insertCase(c);
+      };
+      recording.updateCase = async (c) => {
+        record(c);
+        return tx.updateCase(c);
+      };
+      recording.eraseUser = async (user, now) => {
+        const erased = await tx.eraseUser(user, now);
+        for (const c of erased) record(c);
+        return erased;
+      };
+      return work(recording);
+    });
   }
   raw(): Map<string, string> {
     return (this as unknown as { cases: Map<string, string> }).cases;
   }
+  allCases(): Case[] {
+    return [...this.raw().values()].flatMap((raw) => {
+      const parsed = Case.safeParse(JSON.parse(raw));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
 }
+
+/** The Telegram id in an address ("tg:-100500" → -100500); NaN for any other address (an erased user). */
+const tgId = (address: string): number => (address.startsWith("tg:") ? Number(address.slice(3)) : Number.NaN);
 
 // --------------------------------------------------------------- helpers
 
@@ -382,7 +405,7 @@ class FuzzRun {
   readonly counts: Record<string, number> = {};
   private clock = START_CLOCK;
   private readonly store: RecordingChatStore;
-  private readonly cases = new RecordingCaseStore();
+  private readonly cases = new RecordingDeskStore();
   readonly desk: Desk;
   readonly t: ReturnType<typeof createTestBot>;
   private readonly calls: Call[] = [];
@@ -408,12 +431,7 @@ class FuzzRun {
     private readonly options: RunOptions,
   ) {
     this.store = new RecordingChatStore({ ttlSeconds: 7 * 24 * 3600, now: () => this.clock });
-    this.desk = new Desk(this.cases, new MemoryOutbox(), world, {
-      ...DEFAULT_DESK_CONFIG,
-      adminIds: [ADMIN],
-      fallbackGroup: HR_GROUP,
-      secret: deskSecret("424242:TEST"),
-    });
+    this.desk = new Desk(this.cases, world, { ...DEFAULT_DESK_CONFIG, fallbackGroup: `tg:${HR_GROUP}` });
     this.t = createTestBot(world, {
       desk: this.desk,
       adminIds: [ADMIN],
@@ -506,7 +524,7 @@ class FuzzRun {
       await this.privateText(owner, scenario.caseInstansi, false);
       await this.callback(owner, { from: "replay", back: 0, pick: 0 });
       await this.tapLabel(owner, "✅ Kirim ke petugas");
-      const open = await this.cases.openOf(owner);
+      const open = await this.cases.tx((tx) => tx.openCaseOf(`tg:${owner}`));
       if (open === undefined) this.fail("no-error", "setup", `setup: user ${owner} could not open a case`);
       await this.flush();
     }
@@ -514,7 +532,7 @@ class FuzzRun {
       const seed = scenario.seeds[i];
       if (seed === undefined || user === owner || seed.kind === "none") return;
       const json = seed.kind === "valid" ? JSON.stringify(seed.session) : seed.json;
-      this.store.poke(String(user), json);
+      this.store.poke(`tg:${user}`, json);
       let value: unknown;
       try {
         value = JSON.parse(json);
@@ -628,7 +646,7 @@ class FuzzRun {
   /** A fitting answer to the user's current step. */
   private async answerText(user: number, variant: number): Promise<string> {
     const actor = ACTORS.get(user)!;
-    const parsed = parseSession(await this.store.peek(String(user)));
+    const parsed = parseSession(await this.store.peek(`tg:${user}`));
     if (!parsed.ok) return ["/start", "halo", "menu"][variant % 3]!;
     const state = this.world.flows.states.get(`${parsed.session.flow}/${parsed.session.state}`);
     const pools: Record<string, string[]> = {
@@ -860,7 +878,7 @@ class FuzzRun {
       case "staff-reply": {
         const chat = GROUPS[action.group];
         const replyTo = await this.staffTarget(chat, action.target);
-        const c = (await this.cases.allCases()).find((x) => x.group === chat && x.card === replyTo);
+        const c = this.cases.allCases().find((x) => tgId(x.group) === chat && Number(x.card) === replyTo);
         await this.deliver(
           this.groupMessage(chat, action.from, {
             ...this.staffContent(action.text, action.photo),
@@ -871,15 +889,15 @@ class FuzzRun {
               from: BOT_USER,
               text: "…",
             },
-            ...(c?.topic !== undefined ? { message_thread_id: c.topic, is_topic_message: true } : {}),
+            ...(c?.topic !== undefined ? { message_thread_id: Number(c.topic), is_topic_message: true } : {}),
           }),
         );
         break;
       }
       case "topic-message": {
-        const topics = (await this.cases.allCases()).flatMap((c) =>
-          c.group === FORUM_GROUP && c.topic !== undefined ? [c.topic] : [],
-        );
+        const topics = this.cases
+          .allCases()
+          .flatMap((c) => (tgId(c.group) === FORUM_GROUP && c.topic !== undefined ? [Number(c.topic)] : []));
         const topic = topics.length > 0 ? topics[action.pick % topics.length]! : 5000 + action.pick;
         await this.deliver(
           this.groupMessage(FORUM_GROUP, action.from, {
@@ -979,9 +997,9 @@ class FuzzRun {
 
   private async staffTarget(chat: number, target: StaffTarget): Promise<number> {
     if (target.to === "card") {
-      const cards = (await this.cases.allCases()).flatMap((c) =>
-        c.group === chat && c.card !== undefined ? [c.card] : [],
-      );
+      const cards = this.cases
+        .allCases()
+        .flatMap((c) => (tgId(c.group) === chat && c.card !== undefined ? [Number(c.card)] : []));
       if (cards.length > 0) return cards[target.pick % cards.length]!;
     }
     if (target.to !== "random") {
@@ -1137,7 +1155,7 @@ class FuzzRun {
     for (const user of USERS) {
       let stored: unknown;
       try {
-        stored = await this.store.peek(String(user));
+        stored = await this.store.peek(`tg:${user}`);
       } catch {
         stored = this.store.raw(String(user));
       }
@@ -1182,12 +1200,16 @@ class FuzzRun {
       if (result.data.rating !== undefined) bump("rated");
       if (result.data.reopened > 0) bump("reopened");
       if (result.data.redacted) bump("redacted");
-      this.caseOwner.set(result.data.id, result.data.user);
-      const owners = this.groupOwners.get(result.data.group) ?? new Set<number>();
-      owners.add(result.data.user);
-      this.groupOwners.set(result.data.group, owners);
+      const owner = tgId(result.data.user);
+      if (!Number.isNaN(owner)) {
+        this.caseOwner.set(result.data.id, owner);
+        const group = tgId(result.data.group);
+        const owners = this.groupOwners.get(group) ?? new Set<number>();
+        owners.add(owner);
+        this.groupOwners.set(group, owners);
+      }
     }
-    const open = new Map<number, Case>();
+    const open = new Map<string, Case>();
     for (const [id, raw] of this.cases.raw()) {
       const result = Case.safeParse(JSON.parse(raw));
       if (!result.success) {

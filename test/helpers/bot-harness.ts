@@ -1,13 +1,12 @@
 import { Writable } from "node:stream";
 import type { Update, UserFromGetMe } from "grammy/types";
-import type { ChatStore } from "../../src/adapters/chat-store.ts";
-import type { FaqLog } from "../../src/adapters/faq-log.ts";
 import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { type BotHooks, createBot } from "../../src/adapters/telegram/bot.ts";
-import { createOutboxSender } from "../../src/adapters/telegram/outbox-sender.ts";
+import { createTelegramSender } from "../../src/adapters/telegram/sender.ts";
 import type { World } from "../../src/core/flow/transition.ts";
 import type { Desk } from "../../src/desk/desk.ts";
 import { createLogger } from "../../src/logger.ts";
+import type { ChatStore, FaqLog } from "../../src/stores.ts";
 
 export const BOT_INFO: UserFromGetMe = {
   id: 424242,
@@ -110,13 +109,11 @@ export function createTestBot(
     groupAdmins,
     /** Delivers everything the desk queued, as the runtime's outbox loop would, advancing a simulated clock. */
     async flush(from = Date.UTC(2026, 10, 24, 3)): Promise<number> {
-      const send = createOutboxSender(bot.api);
+      const send = createTelegramSender(bot.api);
       let now = from;
       let sent = 0;
       for (let i = 0; i < 500; i++) {
-        const result = await bot.desk.outbox.drain(now, send, (item, res) =>
-          bot.desk.onDelivered(item, res, now),
-        );
+        const result = await bot.desk.store.drain(now, send, { delivered: bot.desk.delivered });
         sent += result.sent;
         if (result.nextDueAt === undefined) break;
         now = Math.max(now + 1, result.nextDueAt);

@@ -3,10 +3,16 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
+import { MemoryDeskStore } from "../../src/adapters/memory/desk-store.ts";
+import { MemoryFaqLog } from "../../src/adapters/memory/faq-log.ts";
 import { textToEvent } from "../../src/core/commands.ts";
 import { decide } from "../../src/core/decide.ts";
-import type { ButtonView, Event, World } from "../../src/core/flow/transition.ts";
+import type { World } from "../../src/core/flow/transition.ts";
+import type { ButtonView, Event } from "../../src/core/protocol.ts";
 import { newSession, type Session } from "../../src/core/session.ts";
+import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
+import { createLogger } from "../../src/logger.ts";
+import { type ChannelEffect, Turns } from "../../src/turn.ts";
 import { createTestBot } from "./bot-harness.ts";
 
 const Reply = z.strictObject({
@@ -95,9 +101,24 @@ export interface Driver {
   step(step: Step): Promise<Turn>;
 }
 
-/** Drives the pure engine; the session is JSON round-tripped between steps. */
+/**
+ * Drives the engine without any channel: the turn (src/turn.ts) with in-memory
+ * stores and a recording IO. The session is JSON round-tripped by the store.
+ */
 export function engineDriver(world: World, t: Transcript): Driver {
-  let stored: string | undefined = t.from === undefined ? undefined : JSON.stringify(initialSession(t));
+  const chat = "term:transcript";
+  const store = new MemoryChatStore({ ttlSeconds: 3600, now: () => NOW });
+  const initial = initialSession(t);
+  if (initial !== undefined) store.poke(chat, JSON.stringify(initial));
+  const turns = new Turns({
+    world,
+    store,
+    desk: new Desk(new MemoryDeskStore(), world, DEFAULT_DESK_CONFIG),
+    faqLog: new MemoryFaqLog(),
+    now: () => NOW,
+  });
+  const log = createLogger({ level: "silent" });
+  let updateId = 0;
   let last: ButtonView[] = startingButtons(world, t);
   return {
     async step(step) {
@@ -106,18 +127,29 @@ export function engineDriver(world: World, t: Transcript): Driver {
       else if (step.tap !== undefined) event = { type: "button", data: findButton(last, step.tap).data! };
       else event = { type: "unsupported", kind: step.media ?? "sticker" };
       if (event === undefined) throw new Error("event ignored");
-      const decision = decide(world, stored === undefined ? undefined : JSON.parse(stored), event, NOW);
-      stored = JSON.stringify(decision.session);
-      const replies = decision.effects.flatMap((e) =>
+      const shown: ChannelEffect[] = [];
+      const outcome = await turns.run({
+        chat,
+        updateId: ++updateId,
+        event,
+        log,
+        io: {
+          run: async (effects) => void shown.push(...effects),
+          outage: async () => undefined,
+          apologise: async () => undefined,
+        },
+      });
+      if (outcome !== "done") throw new Error(`turn ${outcome}`);
+      const replies = shown.flatMap((e) =>
         e.type === "reply" ? [{ text: e.text, buttons: (e.buttons ?? []).flat() }] : [],
       );
       // Every button shown in this turn stays tappable (later messages first, for duplicate labels).
       if (replies.some((r) => r.buttons.length > 0)) last = [...replies].reverse().flatMap((r) => r.buttons);
       return {
         replies,
-        deleted: decision.effects.some((e) => e.type === "delete-incoming"),
-        toasts: decision.effects.flatMap((e) => (e.type === "toast" ? [e.text] : [])),
-        session: JSON.parse(stored) as Session,
+        deleted: shown.some((e) => e.type === "delete-incoming"),
+        toasts: shown.flatMap((e) => (e.type === "toast" ? [e.text] : [])),
+        session: (await store.peek(chat)) as Session,
       };
     },
   };
@@ -128,7 +160,7 @@ export function botDriver(world: World, t: Transcript, chatId = 777001) {
   const store = new MemoryChatStore({ ttlSeconds: 3600, now: () => NOW });
   const harness = createTestBot(world, { now: () => NOW, store });
   const initial = initialSession(t);
-  if (initial !== undefined) store.poke(String(chatId), JSON.stringify(initial));
+  if (initial !== undefined) store.poke(`tg:${chatId}`, JSON.stringify(initial));
   let last: ButtonView[] = startingButtons(world, t);
   const driver: Driver = {
     async step(step) {
@@ -159,7 +191,7 @@ export function botDriver(world: World, t: Transcript, chatId = 777001) {
         toasts: calls
           .filter((c) => c.method === "answerCallbackQuery" && typeof c.payload.text === "string")
           .map((c) => String(c.payload.text)),
-        session: (await store.peek(String(chatId))) as Session,
+        session: (await store.peek(`tg:${chatId}`)) as Session,
       };
     },
   };

@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FencingError, LockTimeoutError } from "../../src/adapters/chat-store.ts";
 import { RedisChatStore } from "../../src/adapters/redis/chat-store.ts";
 import { createRedis } from "../../src/adapters/redis/connect.ts";
+import { FencingError, LockTimeoutError } from "../../src/stores.ts";
 import { dropPrefix, REDIS_SUITE, REDIS_URL, SKIP_REDIS, testPrefix } from "../helpers/redis.ts";
 
 describe.skipIf(SKIP_REDIS)(`RedisChatStore (${REDIS_SUITE})`, () => {

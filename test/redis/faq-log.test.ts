@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisFaqLog } from "../../src/adapters/faq-log.ts";
+import { RedisFaqLog } from "../../src/adapters/redis/faq-log.ts";
 import { dropPrefix, REDIS_SUITE, REDIS_URL, SKIP_REDIS, testPrefix } from "../helpers/redis.ts";
 
 describe.skipIf(SKIP_REDIS)(`RedisFaqLog (${REDIS_SUITE})`, () => {

@@ -109,7 +109,7 @@ async function baseline(world: World) {
     updates.set(chatId, list);
   }
   const sessions = new Map<number, unknown>();
-  for (const chatId of updates.keys()) sessions.set(chatId, await t.store.peek(String(chatId)));
+  for (const chatId of updates.keys()) sessions.set(chatId, await t.store.peek(`tg:${chatId}`));
   return { updates, messages: byChat(t.calls.map((c, seq) => ({ c, seq }))), sessions };
 }
 
@@ -196,7 +196,7 @@ describe.skipIf(SKIP_REDIS)(`two bot instances on one Redis (${REDIS_SUITE})`, (
       const want = (expected.messages.get(chatId) ?? []).map(({ text, buttons }) => ({ text, buttons }));
       const have = (got.get(chatId) ?? []).map(({ text, buttons }) => ({ text, buttons }));
       expect(have, `messages of chat ${chatId}`).toEqual(want);
-      expect(await instances[0]!.t.store.peek(String(chatId)), `session of chat ${chatId}`).toEqual(
+      expect(await instances[0]!.t.store.peek(`tg:${chatId}`), `session of chat ${chatId}`).toEqual(
         expected.sessions.get(chatId),
       );
     }

@@ -32,7 +32,7 @@ describe.skipIf(SKIP)(
 
       await t.text(81, "/start");
       await t.tap(81, "b|menu|mulai|0|wirk");
-      const before = await store.peek("81");
+      const before = await store.peek("tg:81");
       expect(before).toMatchObject({ flow: "aktivasi", state: "mulai" });
 
       await server.stop();
@@ -46,10 +46,10 @@ describe.skipIf(SKIP)(
 
       await server.start();
       await waitReady(redis, 10_000);
-      expect(await store.peek("81")).toEqual(before);
+      expect(await store.peek("tg:81")).toEqual(before);
       await t.text(81, "198609262015051001");
       expect(sent().at(-1)).toContain("PNS · lahir 26-09-1986");
-      expect(await store.peek("81")).toMatchObject({ flow: "aktivasi", state: "nip-cek" });
+      expect(await store.peek("tg:81")).toMatchObject({ flow: "aktivasi", state: "nip-cek" });
     }, 30_000);
   },
 );

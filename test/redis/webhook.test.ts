@@ -69,7 +69,7 @@ describe.skipIf(SKIP_REDIS)(`webhook on node:http with Redis sessions (${REDIS_S
     expect((await post(update(1, "/start"), "wrong")).status).toBe(401);
     expect((await post(update(2, "/start"))).status).toBe(401);
     expect(t.calls).toEqual([]);
-    expect(await t.store.peek("9001")).toBeUndefined();
+    expect(await t.store.peek("tg:9001")).toBeUndefined();
   });
 
   it("applies an update delivered twice only once", async () => {
@@ -83,7 +83,7 @@ describe.skipIf(SKIP_REDIS)(`webhook on node:http with Redis sessions (${REDIS_S
     const texts = t.calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
     expect(texts).toHaveLength(2);
     expect(texts[1]).toContain("meneruskan masalah Anda ke petugas");
-    expect(await t.store.peek("9001")).toMatchObject({
+    expect(await t.store.peek("tg:9001")).toMatchObject({
       flow: "kasus",
       state: "mulai",
       history: ["menu/mulai"],

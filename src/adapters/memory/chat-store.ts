@@ -1,4 +1,4 @@
-import type { AcquireResult, ChatStore, Lease } from "../chat-store.ts";
+import type { AcquireResult, ChatStore, Lease } from "../../stores.ts";
 
 export interface MemoryChatStoreOptions {
   ttlSeconds: number;

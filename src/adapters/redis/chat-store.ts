@@ -5,7 +5,7 @@ import {
   FencingError,
   type Lease,
   LockTimeoutError,
-} from "../chat-store.ts";
+} from "../../stores.ts";
 import type { RedisClient } from "./connect.ts";
 
 export interface RedisChatStoreOptions {

@@ -1,38 +1,28 @@
-import { createHash } from "node:crypto";
-import {
-  Bot,
-  type ChatTypeContext,
-  Composer,
-  type Context,
-  GrammyError,
-  HttpError,
-  type SessionFlavor,
-  session,
-} from "grammy";
+/**
+ * Telegram as a channel, on grammY: routing by chat type, the HR group's
+ * commands and buttons, inline mode. Conversations in private chats run as
+ * turns (src/turn.ts); grammY is the transport, not the session layer.
+ */
+import { Bot, type ChatTypeContext, Composer, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { decide } from "../../core/decide.ts";
-import type { Effect, World } from "../../core/flow/transition.ts";
-import { MemoryCaseStore } from "../../desk/case-store.ts";
-import { DEFAULT_DESK_CONFIG, Desk, withVarChanges } from "../../desk/desk.ts";
+import { formatGaps } from "../../core/faq-gap.ts";
+import type { World } from "../../core/flow/transition.ts";
+import { toAddress } from "../../core/protocol.ts";
+import { DEFAULT_DESK_CONFIG, Desk, type Staff } from "../../desk/desk.ts";
 import type { Logger } from "../../logger.ts";
-import { type ChatStore, LeasedStorage, LockTimeoutError } from "../chat-store.ts";
-import { type FaqLog, formatGaps, MemoryFaqLog } from "../faq-log.ts";
+import type { ChatStore, FaqLog } from "../../stores.ts";
+import { type TurnHooks, Turns } from "../../turn.ts";
 import { MemoryChatStore } from "../memory/chat-store.ts";
-import { MemoryOutbox } from "../outbox.ts";
-import { runEffects, toKeyboard } from "./run-effects.ts";
+import { MemoryDeskStore } from "../memory/desk-store.ts";
+import { MemoryFaqLog } from "../memory/faq-log.ts";
+import { CHANNEL, replyIO, toKeyboard } from "./render.ts";
 import { toEvent } from "./to-event.ts";
 
-/** Session data as stored: parsed and versioned by `decide`, so unknown here. */
-export type StoredSession = unknown;
-
-export type PanduContext = Context & SessionFlavor<StoredSession> & { log: Logger };
+export type PanduContext = Context & { log: Logger };
 
 /** Observers for metrics; every one optional. */
-export interface BotHooks {
+export interface BotHooks extends TurnHooks {
   update?(update: object, seconds: number): void;
-  track?(effect: Extract<Effect, { type: "track" }>): void;
-  error?(kind: "telegram" | "network" | "redis" | "lock_timeout" | "handler"): void;
-  duplicate?(): void;
 }
 
 export interface BotOptions {
@@ -54,17 +44,10 @@ export interface BotOptions {
   faqLog?: FaqLog;
   /** Telegram user ids allowed to use admin commands (/faqgap, /statistik, /hubungkan anywhere). */
   adminIds?: number[];
-  /** The HR desk; an in-memory one (no HR group unless HR_CHAT_ID) when absent. */
+  /** The HR desk; an in-memory one (no HR group) when absent. */
   desk?: Desk;
 }
 
-/** Key for signing HR buttons, derived from the bot token (no extra secret to configure). */
-export function deskSecret(token: string): string {
-  return createHash("sha256").update(`pandu-desk:${token}`).digest("base64url");
-}
-
-export const APOLOGY = "Maaf, terjadi kesalahan. Silakan coba lagi.";
-export const OUTAGE = "Maaf, sedang ada gangguan, silakan coba beberapa saat lagi.";
 export const DEFAULT_SESSION_TTL = 7 * 24 * 3600;
 /** Offered in inline mode before anything is typed. */
 const INLINE_DEFAULTS = [
@@ -74,15 +57,14 @@ const INLINE_DEFAULTS = [
   "syarat-password",
   "invalid-authenticator-code",
 ];
+const PRIVATE_ONLY = ["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"];
 
-/**
- * Builds the grammY bot: journeys in private chats, a pointer to the private
- * chat in groups, everything else ignored. Sessions go through grammY's
- * session middleware, keyed by chat.
- */
+export const tg = (id: number) => toAddress(CHANNEL, id);
+
+/** Builds the grammY bot: journeys in private chats, the HR desk in groups, FAQ inline. */
 export function createBot(
   options: BotOptions,
-): Bot<PanduContext> & { store: ChatStore; faqLog: FaqLog; desk: Desk } {
+): Bot<PanduContext> & { store: ChatStore; faqLog: FaqLog; desk: Desk; turns: Turns } {
   const now = options.now ?? Date.now;
   const bot = new Bot<PanduContext>(options.token, {
     ...(options.botInfo !== undefined ? { botInfo: options.botInfo } : {}),
@@ -93,32 +75,11 @@ export function createBot(
   const store =
     options.store ??
     new MemoryChatStore({ ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL, now });
-  const storage = new LeasedStorage(store);
   const faqLog = options.faqLog ?? new MemoryFaqLog();
   const admins = new Set(options.adminIds ?? []);
-  const desk =
-    options.desk ??
-    new Desk(new MemoryCaseStore(), new MemoryOutbox(), options.world, {
-      ...DEFAULT_DESK_CONFIG,
-      adminIds: [...admins],
-      secret: deskSecret(options.token),
-    });
+  const desk = options.desk ?? new Desk(new MemoryDeskStore(), options.world, DEFAULT_DESK_CONFIG);
+  const turns = new Turns({ world: options.world, store, desk, faqLog, now, hooks });
 
-  // Within one process, one update per chat at a time (the store's lock does the same across processes).
-  // A promise chain per chat: the runner's `sequentialize` did the same with more allocation per update.
-  const running = new Map<number, Promise<void>>();
-  bot.use(async (ctx, next) => {
-    const chat = ctx.chat?.id;
-    if (chat === undefined) return next();
-    const previous = running.get(chat);
-    const current = previous === undefined ? next() : previous.then(next, next);
-    running.set(chat, current);
-    try {
-      await current;
-    } finally {
-      if (running.get(chat) === current) running.delete(chat);
-    }
-  });
   bot.use(async (ctx, next) => {
     // The child logger is made on first use: most updates log nothing at the configured level.
     let child: Logger | undefined;
@@ -143,10 +104,9 @@ export function createBot(
   // Composer on every update they see, which showed up as 9 % of CPU in the benchmark profile.
   const groups = new Composer<ChatTypeContext<PanduContext, "group" | "supergroup">>();
   const privateCommands = new Composer<ChatTypeContext<PanduContext, "private">>();
-  const privateChats = new Composer<ChatTypeContext<PanduContext, "private">>();
   const anywhere = new Composer<PanduContext>();
-  const staffOf = (from: { id: number; first_name: string; last_name?: string }) => ({
-    id: from.id,
+  const staffOf = (from: { id: number; first_name: string; last_name?: string }): Staff => ({
+    id: tg(from.id),
     name: [from.first_name, from.last_name].filter(Boolean).join(" "),
   });
   const mayConfigure = async (ctx: Context & { from: { id: number } }) => {
@@ -154,65 +114,101 @@ export function createBot(
     const member = await ctx.getChatMember(ctx.from.id).catch(() => undefined);
     return member?.status === "creator" || member?.status === "administrator";
   };
-  const forum = (chat: { type: string; is_forum?: true }) =>
-    chat.type === "supergroup" && chat.is_forum === true;
-  groups.command("hubungkan", async (ctx) => {
-    const reply = await desk.link(
-      ctx.chat.id,
-      { forum: forum(ctx.chat), title: ctx.chat.title },
-      ctx.match,
-      await mayConfigure(ctx),
-    );
-    await ctx.reply(
-      reply.text,
-      reply.buttons ? { reply_markup: { inline_keyboard: toKeyboard(reply.buttons) } } : {},
-    );
+  const groupInfo = (chat: { id: number; type: string; title?: string; is_forum?: true }) => ({
+    address: tg(chat.id),
+    forum: chat.type === "supergroup" && chat.is_forum === true,
+    ...(chat.title !== undefined ? { title: chat.title } : {}),
   });
-  groups.command("putuskan", async (ctx) => {
-    const reply = await desk.unlink(ctx.chat.id, ctx.match, await mayConfigure(ctx));
-    await ctx.reply(reply.text);
-  });
-  groups.command("kasus", async (ctx) => {
-    await ctx.reply((await desk.groupList(ctx.chat.id, now())).text);
-  });
+  /** Group work runs under the group's lock and update dedupe: a redelivered update is applied once. */
+  const inGroup = (ctx: ChatTypeContext<PanduContext, "group" | "supergroup">, work: () => Promise<void>) =>
+    turns.exclusive(tg(ctx.chat.id), ctx.update.update_id, ctx.log, work);
+
+  groups.command("hubungkan", (ctx) =>
+    inGroup(ctx, async () => {
+      const reply = await desk.link(
+        groupInfo(ctx.chat),
+        staffOf(ctx.from),
+        ctx.match,
+        await mayConfigure(ctx),
+        now(),
+      );
+      await ctx.reply(
+        reply.text,
+        reply.buttons ? { reply_markup: { inline_keyboard: toKeyboard(reply.buttons) } } : {},
+      );
+    }),
+  );
+  groups.command("putuskan", (ctx) =>
+    inGroup(ctx, async () => {
+      const reply = await desk.unlink(
+        tg(ctx.chat.id),
+        staffOf(ctx.from),
+        ctx.match,
+        await mayConfigure(ctx),
+        now(),
+      );
+      await ctx.reply(reply.text);
+    }),
+  );
+  groups.command("kasus", (ctx) =>
+    inGroup(ctx, async () => {
+      const n = /^#?(\d{1,12})$/.exec(ctx.match.trim())?.[1];
+      await ctx.reply((await desk.groupList(tg(ctx.chat.id), now(), n)).text);
+    }),
+  );
   anywhere.command("statistik", async (ctx, next) => {
     if (ctx.from === undefined || !admins.has(ctx.from.id)) return next();
     await ctx.reply(await desk.stats());
   });
-  groups.callbackQuery(/^d\|/, async (ctx) => {
-    const text = await desk.staffButton(ctx.chat.id, staffOf(ctx.from), ctx.callbackQuery.data, now());
-    ctx.log.info({ action: ctx.callbackQuery.data.split("|")[1] }, "desk button");
-    await ctx.answerCallbackQuery({ text });
-  });
-  groups.callbackQuery(/^h\|/, async (ctx) => {
-    const reply = await desk.linkPick(ctx.chat.id, ctx.callbackQuery.data, await mayConfigure(ctx));
-    await ctx.answerCallbackQuery();
-    await ctx.reply(reply.text);
-  });
+  groups.callbackQuery(/^d\|/, (ctx) =>
+    inGroup(ctx, async () => {
+      const text = await desk.staffButton(tg(ctx.chat.id), staffOf(ctx.from), ctx.callbackQuery.data, now());
+      ctx.log.info({ action: ctx.callbackQuery.data.split("|")[1] }, "desk button");
+      await ctx.answerCallbackQuery({ text });
+    }),
+  );
+  groups.callbackQuery(/^h\|/, (ctx) =>
+    inGroup(ctx, async () => {
+      const reply = await desk.linkPick(
+        groupInfo(ctx.chat),
+        staffOf(ctx.from),
+        ctx.callbackQuery.data,
+        await mayConfigure(ctx),
+        now(),
+      );
+      await ctx.answerCallbackQuery();
+      await ctx.reply(reply.text);
+    }),
+  );
   // Staff answers: replies to a case's messages, or messages in a case's forum topic.
   groups.on(["message:text", "message:photo"], async (ctx, next) => {
     const msg = ctx.message;
     if (msg.text?.startsWith("/")) return next();
     const replyTo = msg.reply_to_message?.message_id;
     const topic = msg.is_topic_message ? msg.message_thread_id : undefined;
-    if (replyTo === undefined && topic === undefined) return next();
-    const photo = msg.photo?.at(-1)?.file_id;
-    const reply = await desk.staffMessage(
-      ctx.chat.id,
-      staffOf(ctx.from),
-      {
-        ...(replyTo !== undefined && replyTo !== topic ? { replyTo } : {}),
-        ...(topic !== undefined ? { topic } : {}),
-        ...(msg.text !== undefined ? { text: msg.text } : {}),
-        ...(photo !== undefined ? { photo } : {}),
-        ...(msg.caption !== undefined ? { caption: msg.caption } : {}),
-      },
-      now(),
-    );
-    if (reply !== undefined)
-      await ctx.reply(reply.text, { reply_parameters: { message_id: msg.message_id } });
+    if (replyTo === undefined && topic === undefined) return next(); // chatter: costs nothing
+    await inGroup(ctx, async () => {
+      const photo = msg.photo?.at(-1)?.file_id;
+      const reply = await desk.staffMessage(
+        tg(ctx.chat.id),
+        staffOf(ctx.from),
+        {
+          ...(replyTo !== undefined && replyTo !== topic ? { replyTo: String(replyTo) } : {}),
+          ...(msg.reply_to_message?.from?.id === ctx.me.id
+            ? { replyToBotText: msg.reply_to_message.text ?? msg.reply_to_message.caption ?? "" }
+            : {}),
+          ...(topic !== undefined ? { topic: String(topic) } : {}),
+          ...(msg.text !== undefined ? { text: msg.text } : {}),
+          ...(photo !== undefined ? { photo } : {}),
+          ...(msg.caption !== undefined ? { caption: msg.caption } : {}),
+        },
+        now(),
+      );
+      if (reply !== undefined)
+        await ctx.reply(reply.text, { reply_parameters: { message_id: msg.message_id } });
+    });
   });
-  groups.command(["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"], async (ctx) => {
+  groups.command(PRIVATE_ONLY, async (ctx) => {
     const link = `https://t.me/${ctx.me.username}`;
     await ctx.reply(
       "Pandu melayani lewat chat pribadi, supaya data Anda tetap aman. Silakan buka chat pribadi dengan Pandu.",
@@ -248,107 +244,42 @@ export function createBot(
     );
   });
 
-  privateCommands.command("kasus", async (ctx) => {
-    const reply = await desk.status(ctx.from.id, now());
-    await ctx.reply(reply.text);
-  });
   // Admin commands, answered before the journeys; anyone else's /faqgap is just text to the engine.
   privateCommands.command("faqgap", async (ctx, next) => {
     if (!admins.has(ctx.from.id)) return next();
     const gaps = await faqLog.gaps(20);
     await ctx.reply(`Pertanyaan yang belum terjawab (data pribadi disamarkan):\n${formatGaps(gaps)}`);
   });
-  // One update per chat at a time, across processes; an update_id already applied is skipped.
-  privateChats.use(async (ctx, next) => {
-    const chat = String(ctx.chat.id);
-    let acquired: Awaited<ReturnType<ChatStore["acquire"]>>;
-    try {
-      acquired = await store.acquire(chat, ctx.update.update_id);
-    } catch (error) {
-      if (error instanceof LockTimeoutError) {
-        hooks.error?.("lock_timeout");
-        ctx.log.warn({ waited_ms: error.waitedMs }, "chat busy; update left for redelivery");
-        throw error; // webhook answers 500 and Telegram redelivers: nothing lost
-      }
-      hooks.error?.("redis");
-      ctx.log.error({ err: String(error) }, "session store unreachable");
-      await ctx.api.sendMessage(ctx.chat.id, OUTAGE).catch(() => undefined);
-      if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery().catch(() => undefined);
-      return;
-    }
-    if (acquired.status === "duplicate") {
-      hooks.duplicate?.();
-      ctx.log.info("duplicate update skipped");
-      return;
-    }
-    const lease = acquired.lease;
-    storage.leases.set(chat, lease);
-    try {
-      await next();
-    } finally {
-      storage.leases.delete(chat);
-      if (!lease.done)
-        await store
-          .release(lease)
-          .catch((err: unknown) => ctx.log.warn({ err: String(err) }, "lock release failed"));
-    }
-  });
-  privateChats.use(
-    session({
-      // No initial value: an absent session means a new chat; `decide` parses whatever is stored.
-      getSessionKey: (ctx) => ctx.chat?.id.toString(),
-      storage,
-    }),
-  );
-  privateChats.use(async (ctx) => {
+
+  const journey = async (ctx: ChatTypeContext<PanduContext, "private">) => {
     const event = toEvent(ctx);
     if (event === undefined) {
       if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery();
       return;
     }
-    try {
-      const decision = decide(options.world, await ctx.session, event, now());
-      if (decision.recoveredFrom !== undefined) {
-        ctx.log.warn(
-          { reason: decision.recoveredFrom.slice(0, 300) },
-          "stored session unreadable; started afresh",
-        );
-      }
-      const changes = await runEffects(ctx, decision.effects, ctx.log, faqLog, desk, now());
-      if (Object.keys(changes).length > 0) {
-        decision.session = { ...decision.session, vars: withVarChanges(decision.session.vars, changes) };
-      }
-      if (hooks.track !== undefined) for (const e of decision.effects) if (e.type === "track") hooks.track(e);
-      // Assigned only once every effect ran: a failure keeps the previous session.
-      ctx.session = decision.session;
-    } catch (error) {
-      hooks.error?.(
-        error instanceof GrammyError ? "telegram" : error instanceof HttpError ? "network" : "handler",
-      );
-      logError(ctx.log, error);
-      await ctx.api.sendMessage(ctx.chat.id, APOLOGY).catch(() => undefined);
-      if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery().catch(() => undefined);
-    }
-  });
+    await turns.run({
+      chat: tg(ctx.chat.id),
+      updateId: ctx.update.update_id,
+      event,
+      io: replyIO(ctx, ctx.log),
+      log: ctx.log,
+    });
+  };
 
   // Buttons pressed outside a private chat (old messages, forged updates): acknowledge, nothing else.
   anywhere.on("callback_query", (ctx) => ctx.answerCallbackQuery());
 
   const groupMw = groups.middleware();
-  const privateMw = privateChats.middleware();
   const privateCommandMw = privateCommands.middleware();
   const anywhereMw = anywhere.middleware();
   bot.use((ctx, next) => {
     const type = ctx.chat?.type;
     if (type === "private") {
       const c = ctx as ChatTypeContext<PanduContext, "private">;
-      const journey = async () => {
-        await privateMw(c, next);
-      };
-      // Only a command can be an admin or desk command: everything else goes straight to the journey.
-      if (ctx.message?.text?.startsWith("/") !== true) return journey();
+      // Only a command can be an admin command: everything else goes straight to the journey.
+      if (ctx.message?.text?.startsWith("/") !== true) return journey(c);
       return anywhereMw(ctx, async () => {
-        await privateCommandMw(c, journey);
+        await privateCommandMw(c, () => journey(c));
       });
     }
     if (type === "group" || type === "supergroup") {
@@ -361,17 +292,17 @@ export function createBot(
 
   bot.catch((err) => {
     const log = (err.ctx as Partial<PanduContext>).log ?? options.logger;
-    logError(log, err.error);
-  });
-  return Object.assign(bot, { store, faqLog, desk });
-}
-
-function logError(log: Logger, error: unknown): void {
-  if (error instanceof GrammyError)
+    // Never the error object itself: grammY's BotError carries the update (message text) and the API (token).
+    const inner = err.error instanceof Error ? err.error : undefined;
     log.error(
-      { method: error.method, code: error.error_code, description: error.description },
-      "telegram refused a call",
+      {
+        err: {
+          type: inner?.name ?? typeof err.error,
+          message: (inner?.message ?? String(err.error)).slice(0, 500),
+        },
+      },
+      "update failed",
     );
-  else if (error instanceof HttpError) log.error({ err: String(error.error) }, "telegram unreachable");
-  else log.error({ err: error }, "update failed");
+  });
+  return Object.assign(bot, { store, faqLog, desk, turns });
 }

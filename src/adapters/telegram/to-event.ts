@@ -1,6 +1,6 @@
 import type { Context } from "grammy";
 import { textToEvent } from "../../core/commands.ts";
-import type { Event } from "../../core/flow/transition.ts";
+import type { Event } from "../../core/protocol.ts";
 
 const MEDIA_KINDS = [
   "sticker",

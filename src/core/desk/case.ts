@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Span } from "../protocol.ts";
 
 /** A case type as declared in flows/data/cases.yaml. */
 export const CaseType = z.strictObject({
@@ -17,11 +18,13 @@ export const CaseType = z.strictObject({
 export type CaseType = z.infer<typeof CaseType>;
 export const CaseTypesFile = z.strictObject({ types: z.array(CaseType).min(1) });
 
-export const CASE_VERSION = 1;
+export const CASE_VERSION = 2;
 export const CaseStatus = z.enum(["open", "claimed", "resolved", "returned", "cancelled"]);
 export type CaseStatus = z.infer<typeof CaseStatus>;
 
-const Staff = z.object({ id: z.number().int(), name: z.string().max(128) });
+/** A channel address ("tg:123"). */
+const Address = z.string().min(3).max(64);
+const Staff = z.object({ id: Address, name: z.string().max(128) });
 
 /** One case, as stored (plain JSON, versioned, parsed on read). */
 export const Case = z.object({
@@ -29,15 +32,16 @@ export const Case = z.object({
   id: z.string().max(16),
   type: z.string().max(32),
   status: CaseStatus,
-  /** The user's private chat (= Telegram user id). */
-  user: z.number().int(),
+  /** The user's private chat, as an address ("tg:123"). */
+  user: Address,
   instansi: z.string().max(32).optional(),
   /** The HR group it is routed to, and whether that was the fallback desk. */
-  group: z.number().int(),
+  group: Address,
   fallback: z.boolean(),
   fields: z.record(z.string().max(32), z.string().max(256)),
-  card: z.number().int().optional(),
-  topic: z.number().int().optional(),
+  /** The card in the group and the case's forum topic, as the channel's message references. */
+  card: z.string().max(64).optional(),
+  topic: z.string().max(64).optional(),
   claimedBy: Staff.optional(),
   createdAt: z.number().int(),
   claimedAt: z.number().int().optional(),
@@ -58,6 +62,9 @@ export type CaseOutcome = { ok: true; case: Case } | { ok: false; reason: string
 
 const OPEN: CaseStatus[] = ["open", "claimed"];
 
+/** What an erased user's address becomes in every record (cases, audit trail). */
+export const ERASED = "erased:user";
+
 export function isOpen(c: Case): boolean {
   return OPEN.includes(c.status);
 }
@@ -70,7 +77,7 @@ export function isOpen(c: Case): boolean {
 export function applyStaffAction(
   c: Case,
   action: StaffAction,
-  staff: { id: number; name: string },
+  staff: { id: string; name: string },
   now: number,
 ): CaseOutcome {
   if (!isOpen(c)) return { ok: false, reason: `Kasus #${c.id} sudah ${statusLabel(c.status)}.` };
@@ -128,23 +135,51 @@ export function statusLabel(status: CaseStatus): string {
   }
 }
 
-/** The case card HR staff see: every field HR needs, plain text. Pure. */
-export function renderCard(c: Case, type: CaseType | undefined, instansiName: string | undefined): string {
-  const lines = [
-    `📨 Kasus #${c.id} · ${type?.title ?? c.type}`,
-    `Status: ${statusLabel(c.status)}${c.claimedBy ? ` (${c.claimedBy.name})` : ""}`,
-  ];
+/** A text with the spans a user typed, which a channel must show verbatim (no command, mention or link). */
+export interface InertText {
+  text: string;
+  inert: Span[];
+}
+
+/** Builds text line by line, remembering where user-typed values sit. */
+export class TextBuilder {
+  private text = "";
+  private readonly inert: Span[] = [];
+
+  line(plain: string, typed?: string): this {
+    if (this.text.length > 0) this.text += "\n";
+    this.text += plain;
+    if (typed !== undefined && typed.length > 0) {
+      this.inert.push({ offset: this.text.length, length: typed.length });
+      this.text += typed;
+    }
+    return this;
+  }
+
+  build(): InertText {
+    return { text: this.text, inert: this.inert };
+  }
+}
+
+/** The case card HR staff see: every field HR needs, plain text; what the user typed is inert. Pure. */
+export function renderCard(c: Case, type: CaseType | undefined, instansiName: string | undefined): InertText {
+  const b = new TextBuilder()
+    .line(`📨 Kasus #${c.id} · ${type?.title ?? c.type}`)
+    .line(`Status: ${statusLabel(c.status)}${c.claimedBy ? ` (${c.claimedBy.name})` : ""}`);
+  if (c.redacted) b.line("🗑️ Data pribadi dihapus atas permintaan pengguna.");
   if (c.fallback)
-    lines.push(`⚠️ Instansi ini belum punya grup HR: ${instansiName ?? c.instansi ?? "-"}. Mohon diteruskan.`);
+    b.line(`⚠️ Instansi ini belum punya grup HR: ${instansiName ?? c.instansi ?? "-"}. Mohon diteruskan.`);
   for (const [key, label] of Object.entries(type?.fields ?? {})) {
-    const value = key === "instansi" ? (instansiName ?? c.fields[key]) : c.fields[key];
-    if (value !== undefined) lines.push(`${label}: ${value}`);
+    if (key === "instansi") {
+      const value = instansiName ?? c.fields[key];
+      if (value !== undefined) b.line(`${label}: ${value}`);
+    } else if (c.fields[key] !== undefined) b.line(`${label}: `, c.fields[key]);
   }
   for (const [key, value] of Object.entries(c.fields)) {
-    if (type?.fields[key] === undefined) lines.push(`${key}: ${value}`);
+    if (type?.fields[key] === undefined) b.line(`${key}: `, value);
   }
-  if (isOpen(c)) lines.push("", "Balas (reply) pesan ini untuk menjawab pengguna.");
-  return lines.join("\n");
+  if (isOpen(c)) b.line("").line("Balas (reply) pesan ini untuk menjawab pengguna.");
+  return b.build();
 }
 
 /** Median of a list of numbers (undefined when empty). Pure. */

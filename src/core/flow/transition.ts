@@ -1,3 +1,13 @@
+import type { ButtonCodec, ButtonData } from "../callback-data.ts";
+import type {
+  ButtonView,
+  CommandName,
+  DeskRequest,
+  DeskResult,
+  Effect,
+  Event,
+  TrackEvent,
+} from "../protocol.ts";
 import { HISTORY_MAX, newSession, type Session } from "../session.ts";
 import { truncate } from "../text/text.ts";
 import { parseEmail } from "../validate/email.ts";
@@ -19,61 +29,11 @@ import {
 import { MSG } from "./messages.ts";
 import type { Intent, Text } from "./schema.ts";
 
-export const COMMANDS = ["menu", "batal", "bantuan", "privasi", "petugas", "hapusdata", "faq"] as const;
-export type CommandName = (typeof COMMANDS)[number];
-
-/** What happened in the chat, already stripped of transport details. */
-export type Event =
-  | { type: "start"; payload?: string }
-  | { type: "command"; name: CommandName; args?: string }
-  | { type: "text"; text: string }
-  | { type: "button"; data: string }
-  /** A photo (e.g. a screenshot of an error): relayed to the open case in its waiting room. */
-  | { type: "photo"; fileId: string; caption?: string }
-  | { type: "unsupported"; kind: string };
-
-export interface ButtonView {
-  label: string;
-  /** Callback data (≤ 64 bytes); absent for URL buttons. */
-  data?: string;
-  url?: string;
-}
-
-export type TrackEvent =
-  | "enter"
-  | "complete"
-  | "invalid"
-  | "stale"
-  | "recovered"
-  | "secret"
-  | "intent"
-  | "faq"
-  | "faq-unsure";
-
-export type Effect =
-  | { type: "reply"; text: string; buttons?: ButtonView[][] }
-  /** Delete the message that caused this event (password candidates, secrets). */
-  | { type: "delete-incoming" }
-  /** A short notice on a button press (Telegram: answerCallbackQuery text). */
-  | { type: "toast"; text: string }
-  | { type: "track"; event: TrackEvent; flow: string; state: string; detail?: string }
-  /** A question the FAQ could not answer with confidence: the adapter masks and records it. */
-  | { type: "faq-gap"; text: string; best?: string }
-  /** 👍 / 👎 under an FAQ answer. */
-  | { type: "faq-feedback"; id: string; helpful: boolean }
-  /** Open a case (or add to the user's open one); the adapter answers with the case number. */
-  | { type: "case-open"; caseType: string; fields: Record<string, string>; instansi?: string }
-  /** Text or a photo for the user's open case. */
-  | { type: "case-relay"; caseId: string; text?: string; photo?: string }
-  | { type: "case-action"; action: "cancel" | "status" | "reopen"; caseId: string }
-  /** The user erased their data: redact their closed cases too. */
-  | { type: "erase-user" }
-  | { type: "case-rate"; caseId: string; rating: number }
-  | { type: "case-comment"; caseId: string; text: string };
-
 /** The engine's read-only world: compiled flows plus pure look-ups. */
 export interface World {
   flows: CompiledFlows;
+  /** Builds and reads button data (and signs the buttons that must not be forged). */
+  buttons: ButtonCodec;
   directory?: DirectoryLookup;
   faq?: FaqLookup;
   /** FAQ score at or above which an answer is given without asking (0..1). */
@@ -190,17 +150,18 @@ class Run {
       case "photo":
         if (this.state.input?.kind === "relay" && this.session.vars.kasus !== undefined) {
           const caption = event.caption?.trim();
-          this.effects.push({
-            type: "case-relay",
+          return this.ask({
+            kind: "relay",
             caseId: this.session.vars.kasus,
             photo: event.fileId,
             ...(caption ? { text: truncate(caption, TEXT_MAX) } : {}),
           });
-          return;
         }
         this.reply(MSG.unsupported);
         this.prompt();
         return;
+      case "desk":
+        return this.deskAnswered(event.request, event.result);
     }
   }
 
@@ -235,18 +196,11 @@ class Run {
         return this.intent("human");
       case "privasi":
         return this.enter(PRIVACY_KEY, true);
+      case "kasus":
+        return this.ask({ kind: "status" });
       case "hapusdata":
-        if (this.session.vars.kasus !== undefined) {
-          this.reply(MSG.eraseOpenCase(this.session.vars.kasus));
-          return this.enter(CASE_ROOM_KEY, false);
-        }
-        this.effects.push({ type: "erase-user" });
-        this.session = {
-          ...newSession(this.session.flow, this.session.state, this.now),
-          locale: this.session.locale,
-        };
-        this.reply(MSG.erased);
-        return this.enter(MENU_KEY, false);
+        // The desk, not the session, knows whether a case is still open (deskAnswered continues).
+        return this.ask({ kind: "erase" });
     }
   }
 
@@ -263,13 +217,17 @@ class Run {
         this.session = { ...this.session, history };
         return this.enter(previous ?? MENU_KEY, false);
       }
-      case "cancel":
+      case "cancel": {
+        // Cancelling a step never drops the link to an open case: only the desk closes cases.
+        const kasus = this.session.vars.kasus;
         this.session = {
           ...newSession(this.session.flow, this.session.state, this.now),
           locale: this.session.locale,
+          ...(kasus !== undefined ? { vars: { kasus } } : {}),
         };
         this.reply(MSG.cancelled);
         return this.enter(MENU_KEY, false);
+      }
       case "help": {
         const flow = this.world.flows.flows.get(this.session.flow);
         this.reply(this.render(this.state.help ?? flow?.help ?? MSG.defaultHelp));
@@ -281,88 +239,152 @@ class Run {
   }
 
   private button(data: string): void {
-    const parts = data.split("|");
-    const kind = parts[0];
-    if (kind === "g" && parts.length === 2 && isIntent(parts[1])) return this.intent(parts[1]);
-    if (kind === "f" && parts.length === 2) {
-      const hit = this.world.faq?.get(parts[1] ?? "");
-      if (hit === undefined) return this.toast(MSG.unknownButton);
-      this.track("faq", this.key, hit.id);
-      this.faqAnswer(hit);
-      if (this.inJourney) this.prompt();
-      return;
+    const d = this.world.buttons.parse(data);
+    if (d === undefined) {
+      this.track("stale", this.key, "forged");
+      return this.toast(MSG.unknownButton);
     }
-    if (kind === "v" && parts.length === 3 && this.world.faq?.get(parts[1] ?? "") !== undefined) {
-      this.effects.push({ type: "faq-feedback", id: parts[1]!, helpful: parts[2] === "1" });
-      return this.toast(MSG.faqThanks);
-    }
-    if (kind === "s" && parts.length === 3 && this.world.flows.states.has(`${parts[1]}/${parts[2]}`)) {
-      return this.enter(`${parts[1]}/${parts[2]}`, true);
-    }
-    // Buttons under desk messages: rate a resolved case, continue after a case closed.
-    if (kind === "r" && parts.length === 3 && /^[1-5]$/.test(parts[2] ?? "")) {
-      const caseId = parts[1] ?? "";
-      this.effects.push({ type: "case-rate", caseId, rating: Number(parts[2]) });
-      this.setVars({ kasus: undefined, "kasus-dinilai": caseId });
-      return this.enter(CASE_COMMENT_KEY, false);
-    }
-    if (kind === "o" && parts.length === 2) {
-      const caseId = parts[1] ?? "";
-      this.effects.push({ type: "case-action", action: "reopen", caseId });
-      this.setVars({ kasus: caseId });
-      return this.enter(CASE_ROOM_KEY, false);
-    }
-    if (kind === "k" && parts.length === 2) {
-      if (this.session.vars.kasus === parts[1]) this.setVars({ kasus: undefined });
-      return this.enter(this.resolve([{ to: "$kembali" }]), false);
-    }
-    if ((kind === "b" && parts.length === 5) || (kind === "i" && parts.length === 4)) {
-      const key = `${parts[1]}/${parts[2]}`;
-      const target = this.world.flows.states.get(key);
-      if (key !== this.key) {
-        this.track("stale", this.key, data);
-        if (target !== undefined && (kind === "i" || target.hash === parts[4])) {
-          return this.toast(MSG.staleButton);
-        }
-        this.toast(MSG.expiredButton);
-        this.reply(MSG.expiredButton);
-        return this.prompt();
+    this.pressed(d, data);
+  }
+
+  private pressed(d: ButtonData, data: string): void {
+    switch (d.kind) {
+      case "intent":
+        return this.intent(d.intent);
+      case "faq": {
+        const hit = this.world.faq?.get(d.id);
+        if (hit === undefined) return this.toast(MSG.unknownButton);
+        this.track("faq", this.key, hit.id);
+        this.faqAnswer(hit);
+        if (this.inJourney) this.prompt();
+        return;
       }
-      if (kind === "i") return this.pickInstansi(parts[3] ?? "");
-      const index = Number(parts[3]);
-      const button = this.state.buttons[index];
-      const hidden = button?.show !== undefined && !this.holds(button.show);
-      if (parts[4] !== this.state.hash || button === undefined || hidden) {
-        this.track("stale", this.key, data);
-        this.toast(MSG.expiredButton);
-        this.reply(MSG.expiredButton);
-        return this.prompt();
+      case "vote":
+        if (this.world.faq?.get(d.id) === undefined) return this.toast(MSG.unknownButton);
+        this.effects.push({ type: "faq-feedback", id: d.id, helpful: d.helpful });
+        return this.toast(MSG.faqThanks);
+      case "jump": {
+        const key = `${d.flow}/${d.state}`;
+        if (!this.world.flows.states.has(key)) return this.toast(MSG.unknownButton);
+        return this.enter(key, true);
       }
-      if (button.set !== undefined)
-        this.session = { ...this.session, vars: { ...this.session.vars, ...button.set } };
-      if (button.count !== undefined) {
-        const counters = { ...this.session.counters };
-        counters[button.count] = (counters[button.count] ?? 0) + 1;
-        this.session = { ...this.session, counters };
+      // Buttons under desk messages: rate a resolved case, reopen it, continue after it closed.
+      case "rate":
+        return this.ask({ kind: "rate", caseId: d.caseId, stars: d.stars });
+      case "reopen":
+        return this.ask({ kind: "reopen", caseId: d.caseId });
+      case "resume":
+        if (this.session.vars.kasus === d.caseId) this.setVars({ kasus: undefined });
+        return this.enter(this.resolve([{ to: "$kembali" }]), false);
+      case "staff":
+      case "link":
+        // Desk buttons belong to HR groups; in a private chat they mean nothing.
+        this.track("stale", this.key, "forged");
+        return this.toast(MSG.unknownButton);
+      case "instansi":
+      case "step":
+        return this.stepButton(d, data);
+    }
+  }
+
+  private stepButton(d: Extract<ButtonData, { kind: "step" | "instansi" }>, data: string): void {
+    const key = `${d.flow}/${d.state}`;
+    const target = this.world.flows.states.get(key);
+    if (key !== this.key) {
+      this.track("stale", this.key, data);
+      if (target !== undefined && (d.kind === "instansi" || target.hash === d.hash)) {
+        return this.toast(MSG.staleButton);
       }
-      if (button.intent !== undefined) return this.intent(button.intent);
-      if (button.open !== undefined) this.openCase(button.open);
-      if (button.act !== undefined) {
-        const caseId = this.session.vars.kasus;
-        if (caseId === undefined) return this.enter(HUMAN_KEY, false);
-        this.effects.push({
-          type: "case-action",
-          action: button.act === "cancel-case" ? "cancel" : "status",
-          caseId,
-        });
-        if (button.act === "case-status") return;
-        this.setVars({ kasus: undefined });
-      }
-      if (button.next !== undefined) return this.enter(this.resolve(button.next), true);
+      this.toast(MSG.expiredButton);
+      this.reply(MSG.expiredButton);
       return this.prompt();
     }
-    this.track("stale", this.key, "forged");
-    this.toast(MSG.unknownButton);
+    if (d.kind === "instansi") return this.pickInstansi(d.id);
+    const button = this.state.buttons[d.index];
+    const hidden = button?.show !== undefined && !this.holds(button.show);
+    if (d.hash !== this.state.hash || button === undefined || hidden) {
+      this.track("stale", this.key, data);
+      this.toast(MSG.expiredButton);
+      this.reply(MSG.expiredButton);
+      return this.prompt();
+    }
+    if (button.set !== undefined)
+      this.session = { ...this.session, vars: { ...this.session.vars, ...button.set } };
+    if (button.count !== undefined) {
+      const counters = { ...this.session.counters };
+      counters[button.count] = (counters[button.count] ?? 0) + 1;
+      this.session = { ...this.session, counters };
+    }
+    if (button.intent !== undefined) return this.intent(button.intent);
+    const next = button.next !== undefined ? this.resolve(button.next) : this.key;
+    if (button.open !== undefined) return this.openCase(button.open, next);
+    if (button.act === "case-status") return this.ask({ kind: "status" });
+    if (button.act === "cancel-case") {
+      const caseId = this.session.vars.kasus;
+      if (caseId === undefined) return this.enter(HUMAN_KEY, false);
+      return this.ask({ kind: "cancel", caseId, next });
+    }
+    if (button.next !== undefined) return this.enter(next, true);
+    return this.prompt();
+  }
+
+  /** Asks the desk; the turn answers with a "desk" event handled by deskAnswered. */
+  private ask(request: DeskRequest): void {
+    this.effects.push({ type: "desk", request });
+  }
+
+  /** The desk's answer to a request of this turn: the conversation follows what the desk did. */
+  private deskAnswered(request: DeskRequest, result: DeskResult): void {
+    if (result.notice !== undefined && request.kind !== "erase") this.reply(result.notice);
+    const openCase = result.status === "open-case" ? result.caseId : undefined;
+    switch (request.kind) {
+      case "open":
+        if (result.status === "ok" && result.caseId !== undefined) {
+          this.setVars({ kasus: result.caseId });
+          return this.enter(request.next, true);
+        }
+        if (openCase !== undefined) {
+          this.setVars({ kasus: openCase });
+          return this.enter(CASE_ROOM_KEY, false);
+        }
+        return this.prompt(); // refused: the summary stays, the user decides what next
+      case "relay":
+      case "status":
+        if (result.status === "closed") this.setVars({ kasus: undefined });
+        if (openCase !== undefined) this.setVars({ kasus: openCase });
+        return;
+      case "cancel":
+        if (result.status === "ok" || result.status === "closed") this.setVars({ kasus: undefined });
+        if (result.status === "ok") return this.enter(request.next, true);
+        return this.enter(MENU_KEY, false);
+      case "reopen": {
+        const caseId = openCase ?? (result.status === "ok" ? result.caseId : undefined);
+        if (result.status === "closed" && this.session.vars.kasus === request.caseId)
+          this.setVars({ kasus: undefined });
+        if (caseId === undefined) return;
+        this.setVars({ kasus: caseId });
+        return this.enter(CASE_ROOM_KEY, false);
+      }
+      case "rate":
+        if (result.status !== "ok") return;
+        if (this.session.vars.kasus === request.caseId) this.setVars({ kasus: undefined });
+        this.setVars({ "kasus-dinilai": request.caseId });
+        return this.enter(CASE_COMMENT_KEY, false);
+      case "comment":
+        return;
+      case "erase":
+        if (openCase !== undefined) {
+          this.reply(MSG.eraseOpenCase(openCase));
+          this.setVars({ kasus: openCase });
+          return this.enter(CASE_ROOM_KEY, false);
+        }
+        this.session = {
+          ...newSession(this.session.flow, this.session.state, this.now),
+          locale: this.session.locale,
+        };
+        this.reply(MSG.erased);
+        return this.enter(MENU_KEY, false);
+    }
   }
 
   private text(raw: string): void {
@@ -395,7 +417,8 @@ class Run {
     );
     const button = this.state.buttons[index];
     if (button !== undefined && button.url === undefined) {
-      return this.button(`b|${this.session.flow}|${this.session.state}|${index}|${this.state.hash}`);
+      const d: ButtonData = { kind: "step", ...this.stateRef, index, hash: this.state.hash };
+      return this.stepButton(d, this.world.buttons.encode(d));
     }
     if (this.askFaq(text, false)) return;
     this.reply(this.state.buttons.length > 0 ? MSG.chooseButton : MSG.notUnderstood);
@@ -431,14 +454,16 @@ class Run {
       best === undefined ? { type: "faq-gap", text: gap } : { type: "faq-gap", text: gap, best: best.id },
     );
     if (best === undefined) {
-      this.reply(MSG.faqNone, [[{ label: MSG.human, data: "g|human" }]]);
+      this.reply(MSG.faqNone, [[this.intentButton(MSG.human, "human")]]);
       if (this.inJourney) this.prompt();
       return true;
     }
     this.track("faq-unsure", this.key, best.id);
     this.reply(MSG.faqUnsure, [
-      ...hits.map((h) => [{ label: shortLabel(h.title), data: `f|${h.id}` }]),
-      [{ label: MSG.human, data: "g|human" }],
+      ...hits.map((h) => [
+        { label: shortLabel(h.title), data: this.world.buttons.encode({ kind: "faq", id: h.id }) },
+      ]),
+      [this.intentButton(MSG.human, "human")],
     ]);
     return true;
   }
@@ -457,14 +482,21 @@ class Run {
   private faqAnswer(hit: FaqHitRef): void {
     const rows: ButtonView[][] = [
       [
-        { label: MSG.faqHelpful, data: `v|${hit.id}|1` },
-        { label: MSG.faqNotHelpful, data: `v|${hit.id}|0` },
+        {
+          label: MSG.faqHelpful,
+          data: this.world.buttons.encode({ kind: "vote", id: hit.id, helpful: true }),
+        },
+        {
+          label: MSG.faqNotHelpful,
+          data: this.world.buttons.encode({ kind: "vote", id: hit.id, helpful: false }),
+        },
       ],
     ];
     if (hit.flow !== undefined && this.world.flows.states.has(hit.flow) && hit.flow !== this.key) {
-      rows.push([{ label: MSG.faqStart, data: `s|${hit.flow.replace("/", "|")}` }]);
+      const [flow = "", state = ""] = hit.flow.split("/");
+      rows.push([{ label: MSG.faqStart, data: this.world.buttons.encode({ kind: "jump", flow, state }) }]);
     }
-    if (!this.inJourney) rows.push([{ label: MSG.menu, data: "g|menu" }]);
+    if (!this.inJourney) rows.push([this.intentButton(MSG.menu, "menu")]);
     this.reply(`💡 ${hit.title}\n\n${hit.answer}`, rows);
   }
 
@@ -514,7 +546,10 @@ class Run {
         const hits = this.world.directory?.search(text, INSTANSI_CHOICES) ?? [];
         if (hits.length === 0) return this.invalid(MSG.instansiNone);
         const buttons = hits.map((h) => [
-          { label: h.name, data: `i|${this.session.flow}|${this.session.state}|${h.id}` },
+          {
+            label: h.name,
+            data: this.world.buttons.encode({ kind: "instansi", ...this.stateRef, id: h.id }),
+          },
         ]);
         this.reply(`${MSG.instansiPick}\n\n${MSG.instansiRetype}`, [...buttons, ...this.navRow()]);
         return;
@@ -522,13 +557,11 @@ class Run {
       case "relay": {
         const caseId = this.session.vars.kasus;
         if (caseId === undefined) return this.enter(HUMAN_KEY, false);
-        this.effects.push({ type: "case-relay", caseId, text });
-        return;
+        return this.ask({ kind: "relay", caseId, text });
       }
       case "feedback": {
         const caseId = this.session.vars["kasus-dinilai"];
-        if (caseId !== undefined)
-          this.effects.push({ type: "case-comment", caseId, text: truncate(text, 500) });
+        if (caseId !== undefined) this.ask({ kind: "comment", caseId, text: truncate(text, 500) });
         return save(text);
       }
       case "password":
@@ -536,24 +569,25 @@ class Run {
     }
   }
 
-  /** Asks the adapter to open a case with the fields its type declares; remembers where to return. */
-  private openCase(spec: string): void {
+  /** Asks the desk to open a case with the fields its type declares; remembers where to return. */
+  private openCase(spec: string, next: string): void {
     const typeId = spec.startsWith("$") ? (this.session.vars[spec.slice(1)] ?? "") : spec;
     const type = this.world.flows.cases.get(typeId) ?? this.world.flows.cases.get("umum");
-    if (type === undefined) return;
+    if (type === undefined) return this.prompt();
     const fields: Record<string, string> = {};
     for (const key of Object.keys(type.fields)) {
       const value = this.session.vars[key];
       if (value !== undefined) fields[key] = value;
     }
     const instansi = this.session.vars.instansi;
-    this.effects.push({
-      type: "case-open",
+    this.setVars({ kembali: type.returnTo, "kembali-label": type.returnLabel });
+    this.ask({
+      kind: "open",
       caseType: type.id,
       fields,
+      next,
       ...(instansi !== undefined ? { instansi } : {}),
     });
-    this.setVars({ kembali: type.returnTo, "kembali-label": type.returnLabel });
   }
 
   /** Sets (string) or removes (undefined) session variables. */
@@ -606,10 +640,7 @@ class Run {
     const max = this.state.input?.maxFails ?? 3;
     if (fails >= max) {
       this.reply(`${reason}\n\n${MSG.offerHelp}`, [
-        [
-          { label: MSG.help, data: "g|help" },
-          { label: MSG.human, data: "g|human" },
-        ],
+        [this.intentButton(MSG.help, "help"), this.intentButton(MSG.human, "human")],
         ...this.navRow(),
       ]);
       return;
@@ -658,7 +689,16 @@ class Run {
       views.push(
         b.url !== undefined
           ? { label: this.render(b.label), url: b.url }
-          : { label: this.render(b.label), data: `b|${state.flow}|${state.id}|${i}|${state.hash}` },
+          : {
+              label: this.render(b.label),
+              data: this.world.buttons.encode({
+                kind: "step",
+                flow: state.flow,
+                state: state.id,
+                index: i,
+                hash: state.hash,
+              }),
+            },
       );
     });
     const rows: ButtonView[][] = [];
@@ -669,9 +709,17 @@ class Run {
   private navRow(state: CompiledState = this.state): ButtonView[][] {
     if (state.key === MENU_KEY) return [];
     const row: ButtonView[] = [];
-    if (this.session.history.length > 0) row.push({ label: MSG.back, data: "g|back" });
-    row.push({ label: MSG.menu, data: "g|menu" });
+    if (this.session.history.length > 0) row.push(this.intentButton(MSG.back, "back"));
+    row.push(this.intentButton(MSG.menu, "menu"));
     return [row];
+  }
+
+  private intentButton(label: string, intent: Intent): ButtonView {
+    return { label, data: this.world.buttons.encode({ kind: "intent", intent }) };
+  }
+
+  private get stateRef(): { flow: string; state: string } {
+    return { flow: this.session.flow, state: this.session.state };
   }
 
   private resolve(branches: CompiledBranch[]): string {
@@ -821,10 +869,6 @@ function isStatic(state: CompiledState): boolean {
         ? !b.label.includes("{")
         : !Object.values(b.label).some((l) => l.includes("{"))),
   );
-}
-
-function isIntent(value: string | undefined): value is Intent {
-  return value === "menu" || value === "back" || value === "cancel" || value === "help" || value === "human";
 }
 
 /** Lower case, punctuation and emoji dropped, spaces collapsed: for matching labels and intent words. */

@@ -1,12 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadFlows } from "../../../src/adapters/files/load-flows.ts";
-import { type Effect, type Event, transition, type World } from "../../../src/core/flow/transition.ts";
+import { createMac, DEV_SECRET } from "../../../src/app/signing.ts";
+import { createButtonCodec } from "../../../src/core/callback-data.ts";
+import { transition, type World } from "../../../src/core/flow/transition.ts";
+import type { Effect, Event } from "../../../src/core/protocol.ts";
 import { HISTORY_MAX, newSession, type Session } from "../../../src/core/session.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 3);
 let world: World;
 beforeAll(async () => {
-  world = { flows: await loadFlows("flows") };
+  world = { flows: await loadFlows("flows"), buttons: createButtonCodec(createMac(DEV_SECRET)) };
 });
 
 const replies = (effects: Effect[]) => effects.flatMap((e) => (e.type === "reply" ? [e] : []));

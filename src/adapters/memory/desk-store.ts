@@ -1,0 +1,433 @@
+import { Case, ERASED, isOpen, median } from "../../core/desk/case.ts";
+import {
+  type Attempt,
+  type Claim,
+  chatReadyAt,
+  chatWindow,
+  checkItem,
+  type DrainResult,
+  liveTimes,
+  type OutboxBackend,
+  OutboxDriver,
+  type OutboxItem,
+  type OutboxLimits,
+  outboxLimits,
+  type Sender,
+} from "../../core/outbox.ts";
+import type { Address } from "../../core/protocol.ts";
+import type {
+  AuditEvent,
+  AuditRow,
+  DeadLetter,
+  DeliveryHooks,
+  DeskStats,
+  DeskStore,
+  DeskTx,
+  GroupInfo,
+  Route,
+  StatsFilter,
+} from "../../stores.ts";
+
+/** Undo log of one transaction: every write records how to revert it. */
+class Journal {
+  private readonly undo: (() => void)[] = [];
+
+  set<K, V>(map: Map<K, V>, key: K, value: V): void {
+    const had = map.has(key);
+    const previous = map.get(key);
+    this.undo.push(() => (had ? map.set(key, previous as V) : map.delete(key)));
+    map.set(key, value);
+  }
+
+  delete<K, V>(map: Map<K, V>, key: K): void {
+    if (!map.has(key)) return;
+    const previous = map.get(key) as V;
+    this.undo.push(() => map.set(key, previous));
+    map.delete(key);
+  }
+
+  rollback(): void {
+    for (const revert of this.undo.reverse()) revert();
+  }
+}
+
+interface QueuedItem {
+  json: string;
+  attempts: number;
+}
+
+/**
+ * The desk's records in process memory: the same contract as the PostgreSQL
+ * store within one process (transactions serialized and rolled back on a
+ * throw; records JSON round-tripped and parsed on read, as a database would).
+ * For `npm run chat` and tests; nothing survives a restart.
+ */
+export class MemoryDeskStore implements DeskStore {
+  readonly limits: OutboxLimits;
+  private seq = 0;
+  private auditSeq = 0;
+  private readonly cases = new Map<string, string>();
+  private readonly audit = new Map<number, AuditRow>();
+  private readonly routes = new Map<string, Route>();
+  private readonly groups = new Map<Address, GroupInfo>();
+  private readonly messages = new Map<string, string>();
+  private readonly topics = new Map<string, string>();
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  // The outbox.
+  private readonly items = new Map<string, QueuedItem>();
+  private readonly queues = new Map<Address, string[]>();
+  /** Chats with pending items that no drain holds, and when they are due. */
+  private readonly due = new Map<Address, number>();
+  private readonly leased = new Set<Address>();
+  private readonly chatTimes = new Map<Address, number[]>();
+  private readonly done = new Map<string, number>();
+  private readonly deadLetters = new Map<string, DeadLetter>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly driver: OutboxDriver<DeliveryHooks>;
+
+  constructor(limits: Partial<OutboxLimits> = {}) {
+    this.limits = outboxLimits(limits);
+    this.driver = new OutboxDriver(this.backend(), this.limits);
+  }
+
+  tx<T>(work: (tx: DeskTx) => Promise<T>): Promise<T> {
+    const run = async () => {
+      const journal = new Journal();
+      try {
+        return await work(this.txOf(journal));
+      } catch (err) {
+        journal.rollback();
+        throw err;
+      }
+    };
+    const result = this.chain.then(run, run);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
+  async getCase(id: string): Promise<Case | undefined> {
+    return this.read(id);
+  }
+
+  async openCasesOf(group: Address): Promise<Case[]> {
+    return this.all()
+      .filter((c) => c.group === group && isOpen(c))
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async dueReminders(before: number, limit: number): Promise<Case[]> {
+    return this.all()
+      .filter((c) => c.status === "open" && (c.remindedAt ?? c.createdAt) <= before)
+      .sort((a, b) => (a.remindedAt ?? a.createdAt) - (b.remindedAt ?? b.createdAt))
+      .slice(0, limit);
+  }
+
+  async purgeClosed(before: number): Promise<number> {
+    return this.tx(async () => {
+      let n = 0;
+      for (const c of this.all()) {
+        if (isOpen(c) || c.closedAt === undefined || c.closedAt > before) continue;
+        this.cases.delete(c.id);
+        for (const [id, row] of this.audit) if (row.caseId === c.id) this.audit.delete(id);
+        for (const links of [this.messages, this.topics])
+          for (const [key, caseId] of links) if (caseId === c.id) links.delete(key);
+        n++;
+      }
+      return n;
+    });
+  }
+
+  async history(caseId: string): Promise<AuditRow[]> {
+    return [...this.audit.values()].filter((r) => r.caseId === caseId).sort((a, b) => a.id - b.id);
+  }
+
+  async stats(filter: StatsFilter): Promise<DeskStats> {
+    const all = this.all().filter(
+      (c) =>
+        (filter.from === undefined || c.createdAt >= filter.from) &&
+        (filter.to === undefined || c.createdAt < filter.to) &&
+        (filter.instansi === undefined || c.instansi === filter.instansi) &&
+        (filter.group === undefined || c.group === filter.group),
+    );
+    const count = (key: (c: Case) => string) => {
+      const m: Record<string, number> = {};
+      for (const c of all) m[key(c)] = (m[key(c)] ?? 0) + 1;
+      return m;
+    };
+    const ratings = all.flatMap((c) => (c.rating !== undefined ? [c.rating] : []));
+    const firstAnswer = median(
+      all.flatMap((c) => (c.firstAnswerAt !== undefined ? [c.firstAnswerAt - c.createdAt] : [])),
+    );
+    const close = median(
+      all.flatMap((c) =>
+        c.closedAt !== undefined && c.status !== "cancelled" ? [c.closedAt - c.createdAt] : [],
+      ),
+    );
+    return {
+      total: all.length,
+      byStatus: count((c) => c.status),
+      byType: count((c) => c.type),
+      byInstansi: Object.entries(count((c) => c.instansi ?? "-"))
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 20),
+      ...(firstAnswer !== undefined ? { medianFirstAnswerMs: firstAnswer } : {}),
+      ...(close !== undefined ? { medianCloseMs: close } : {}),
+      ratings: ratings.length,
+      ...(ratings.length > 0 ? { ratingAverage: ratings.reduce((a, b) => a + b, 0) / ratings.length } : {}),
+    };
+  }
+
+  drain(now: number, send: Sender, hooks?: DeliveryHooks): Promise<DrainResult> {
+    this.forget(now);
+    return this.driver.drain(now, send, hooks);
+  }
+
+  async backlog(now: number): Promise<{ pending: number; due: number; oldestAt?: number }> {
+    let oldestAt: number | undefined;
+    for (const { json } of this.items.values()) {
+      const at = (JSON.parse(json) as OutboxItem).enqueuedAt;
+      if (at !== undefined && (oldestAt === undefined || at < oldestAt)) oldestAt = at;
+    }
+    let due = 0;
+    for (const [chat, at] of this.due) if (at <= now) due += this.queues.get(chat)?.length ?? 0;
+    return { pending: this.items.size, due, ...(oldestAt !== undefined ? { oldestAt } : {}) };
+  }
+
+  async dead(limit: number): Promise<DeadLetter[]> {
+    return [...this.deadLetters.values()].sort((a, b) => b.at - a.at).slice(0, Math.max(0, limit));
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+
+  // ------------------------------------------------------------------ internals
+
+  private read(id: string): Case | undefined {
+    const raw = this.cases.get(id);
+    if (raw === undefined) return undefined;
+    const parsed = Case.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  private all(): Case[] {
+    return [...this.cases.keys()].flatMap((id) => this.read(id) ?? []);
+  }
+
+  private txOf(j: Journal): DeskTx {
+    const store = this;
+    const tx: DeskTx = {
+      async nextCaseId() {
+        // Never rolled back, like a PostgreSQL sequence.
+        return String(++store.seq);
+      },
+      async getCase(id) {
+        return store.read(id);
+      },
+      async openCaseOf(user) {
+        return store.all().find((c) => c.user === user && isOpen(c));
+      },
+      async insertCase(c) {
+        if (store.cases.has(c.id)) throw new Error(`case ${c.id} exists`);
+        if (isOpen(c) && store.all().some((x) => x.user === c.user && isOpen(x)))
+          throw new Error(`user ${c.user} already has an open case`);
+        j.set(store.cases, c.id, JSON.stringify(Case.parse(c)));
+      },
+      async updateCase(c) {
+        if (!store.cases.has(c.id)) throw new Error(`case ${c.id} does not exist`);
+        j.set(store.cases, c.id, JSON.stringify(Case.parse(c)));
+      },
+      async record(event: AuditEvent) {
+        const id = ++store.auditSeq;
+        j.set(store.audit, id, structuredClone({ ...event, id }));
+      },
+      async enqueue(items, now) {
+        items.forEach(checkItem);
+        for (const item of items) {
+          if ((store.done.get(item.id) ?? Number.NEGATIVE_INFINITY) > now || store.items.has(item.id))
+            continue;
+          j.set(store.items, item.id, { json: JSON.stringify({ ...item, enqueuedAt: now }), attempts: 0 });
+          j.set(store.queues, item.to, [...(store.queues.get(item.to) ?? []), item.id]);
+          if (!store.due.has(item.to) && !store.leased.has(item.to)) j.set(store.due, item.to, now);
+        }
+      },
+      async allow(key, limit, windowMs, now) {
+        const start = Math.floor(now / windowMs) * windowMs;
+        const w = store.windows.get(key);
+        const current = w !== undefined && w.start === start ? w : { start, count: 0 };
+        if (current.count >= limit) return false;
+        j.set(store.windows, key, { start, count: current.count + 1 });
+        return true;
+      },
+      async route(instansi) {
+        return store.routes.get(instansi);
+      },
+      async routesOf(group) {
+        return [...store.routes.values()].filter((r) => r.group === group);
+      },
+      async setRoute(instansi, group, now) {
+        const before = store.routes.get(instansi);
+        if (before?.group !== group) j.set(store.routes, instansi, { instansi, group, since: now });
+        return before;
+      },
+      async dropRoute(instansi) {
+        j.delete(store.routes, instansi);
+      },
+      async group(address) {
+        return store.groups.get(address);
+      },
+      async saveGroup(info) {
+        j.set(store.groups, info.address, { ...info });
+      },
+      async linkMessage(group, ref, caseId) {
+        j.set(store.messages, `${group}|${ref}`, caseId);
+      },
+      async caseOfMessage(group, ref) {
+        return store.messages.get(`${group}|${ref}`);
+      },
+      async linkTopic(group, topic, caseId) {
+        j.set(store.topics, `${group}|${topic}`, caseId);
+      },
+      async caseOfTopic(group, topic) {
+        return store.topics.get(`${group}|${topic}`);
+      },
+      async eraseUser(user, now) {
+        const redacted: Case[] = [];
+        for (const c of store.all()) {
+          if (c.user !== user) continue;
+          const erased: Case = { ...c, fields: {}, comment: undefined, redacted: true, user: ERASED };
+          j.set(store.cases, c.id, JSON.stringify(Case.parse(erased)));
+          for (const [id, stored] of store.items) {
+            const item = JSON.parse(stored.json) as OutboxItem;
+            if (item.caseId !== c.id) continue;
+            j.delete(store.items, id);
+            const rest = (store.queues.get(item.to) ?? []).filter((x) => x !== id);
+            if (rest.length > 0) j.set(store.queues, item.to, rest);
+            else {
+              j.delete(store.queues, item.to);
+              j.delete(store.due, item.to);
+            }
+          }
+          for (const [id, letter] of store.deadLetters)
+            if (letter.item.caseId === c.id) j.delete(store.deadLetters, id);
+          const id = ++store.auditSeq;
+          j.set(store.audit, id, { id, at: now, actor: "system", kind: "redacted", caseId: c.id });
+          redacted.push(erased);
+        }
+        for (const [id, row] of store.audit)
+          if (row.actor === user) j.set(store.audit, id, { ...row, actor: ERASED });
+        for (const key of [`open:${user}`, `relay:${user}`]) j.delete(store.windows, key);
+        return redacted;
+      },
+    };
+    JOURNALS.set(tx, j);
+    return tx;
+  }
+
+  /** The outbox primitives the shared drain loop (OutboxDriver) runs on. */
+  private backend(): OutboxBackend<DeliveryHooks> {
+    const store = this;
+    const head = (chat: Address): { item: OutboxItem; attempts: number } | undefined => {
+      const id = store.queues.get(chat)?.[0];
+      const queued = id === undefined ? undefined : store.items.get(id);
+      return queued === undefined
+        ? undefined
+        : { item: JSON.parse(queued.json) as OutboxItem, attempts: queued.attempts };
+    };
+    return {
+      async claim(now, n) {
+        const ready = [...store.due].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]);
+        const claims: Claim[] = [];
+        for (const [chat] of ready) {
+          if (claims.length >= n) break;
+          store.due.delete(chat);
+          const next = head(chat);
+          if (next === undefined) continue;
+          store.leased.add(chat);
+          claims.push({
+            chat,
+            group: next.item.group,
+            window: [...(store.chatTimes.get(chat) ?? [])],
+            ...next,
+          });
+        }
+        return claims;
+      },
+      async record(attempt: Attempt, now, hooks, goOn) {
+        const { claim, step } = attempt;
+        const window = liveTimes([...claim.window, now], chatWindow(claim.group, store.limits), now);
+        const chatReady = chatReadyAt(claim.group, window, now, store.limits);
+        const id = claim.item.id;
+        const next = await store.tx(async (tx) => {
+          const queued = store.items.get(id);
+          if (step.kind === "sent" || step.kind === "dead") {
+            if (queued !== undefined) {
+              store.dequeue(claim.chat, id, tx);
+              if (step.kind === "sent") await hooks?.delivered?.(tx, claim.item, step.delivered, now);
+              else {
+                const outcome = { description: step.description, gone: attempt.gone };
+                await hooks?.dead?.(
+                  tx,
+                  claim.item,
+                  attempt.movedTo ? { ...outcome, movedTo: attempt.movedTo } : outcome,
+                  now,
+                );
+              }
+            }
+            if (step.kind === "sent") store.journal(tx).set(store.done, id, now + store.limits.doneTtlMs);
+            else
+              store
+                .journal(tx)
+                .set(store.deadLetters, id, { item: claim.item, description: step.description, at: now });
+          } else if (step.kind === "retry" && queued !== undefined) {
+            store.journal(tx).set(store.items, id, { ...queued, attempts: queued.attempts + 1 });
+          }
+          return step.kind === "sent" || step.kind === "dead" ? head(claim.chat) : undefined;
+        });
+        store.chatTimes.set(claim.chat, window);
+        const waiting = step.kind === "later" || step.kind === "retry";
+        if (goOn && next !== undefined && chatReady <= now)
+          return { chat: claim.chat, group: claim.group, window, ...next };
+        store.leased.delete(claim.chat);
+        if (store.queues.has(claim.chat))
+          store.due.set(claim.chat, waiting ? Math.max(step.until, chatReady) : chatReady);
+        return undefined;
+      },
+      async release(chat, dueAt) {
+        store.leased.delete(chat);
+        if (store.queues.has(chat)) store.due.set(chat, dueAt);
+      },
+      async nextDue() {
+        const dues = [...store.due.values()];
+        return dues.length === 0 ? undefined : Math.min(...dues);
+      },
+    };
+  }
+
+  private dequeue(chat: Address, id: string, tx: DeskTx): void {
+    const j = this.journal(tx);
+    j.delete(this.items, id);
+    const rest = (this.queues.get(chat) ?? []).filter((x) => x !== id);
+    if (rest.length > 0) j.set(this.queues, chat, rest);
+    else j.delete(this.queues, chat);
+  }
+
+  /** The undo log of a transaction this store handed out (also through an object that delegates to it). */
+  private journal(tx: DeskTx): Journal {
+    for (let t: object | null = tx; t !== null; t = Object.getPrototypeOf(t)) {
+      const j = JOURNALS.get(t as DeskTx);
+      if (j !== undefined) return j;
+    }
+    throw new Error("not a transaction of this store");
+  }
+
+  private forget(now: number): void {
+    for (const [id, until] of this.done) if (until <= now) this.done.delete(id);
+    for (const [id, letter] of this.deadLetters)
+      if (letter.at + this.limits.deadTtlMs <= now) this.deadLetters.delete(id);
+  }
+}
+
+const JOURNALS = new WeakMap<DeskTx, Journal>();

@@ -1,0 +1,751 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { Case, ERASED } from "../../core/desk/case.ts";
+import {
+  type Attempt,
+  type Claim,
+  chatReadyAt,
+  chatWindow,
+  checkItem,
+  type DrainResult,
+  liveTimes,
+  type OutboxBackend,
+  OutboxDriver,
+  type OutboxItem,
+  type OutboxLimits,
+  outboxLimits,
+  type Sender,
+} from "../../core/outbox.ts";
+import type { Address } from "../../core/protocol.ts";
+import type {
+  AuditEvent,
+  AuditRow,
+  DeadLetter,
+  DeliveryHooks,
+  DeskStats,
+  DeskStore,
+  DeskTx,
+  GroupInfo,
+  Route,
+  StatsFilter,
+} from "../../stores.ts";
+
+export interface PostgresDeskStoreOptions {
+  pool: pg.Pool;
+  limits?: Partial<OutboxLimits>;
+  /** How long a drain holds a chat while sending to it; a drain that dies frees it after this (default 30 s). */
+  leaseMs?: number;
+  /** Chats claimed per round trip, and so sent to in parallel (default 8, below the pool size). */
+  claimBatch?: number;
+  /** Whether close() ends the pool (default true; false when the pool is shared). */
+  ownsPool?: boolean;
+  /** Told about rows that could not be read (foreign or corrupt data); they are skipped. */
+  onUnreadable?: (what: string, reason: string) => void;
+}
+
+const OPEN = "status in ('open', 'claimed')";
+const ms = (d: Date | null | undefined) => (d == null ? undefined : d.getTime());
+const at = (n: number) => new Date(n);
+
+interface CaseRow {
+  id: string;
+  v: number;
+  type: string;
+  status: string;
+  user_addr: string;
+  instansi: string | null;
+  group_addr: string;
+  fallback: boolean;
+  fields: Record<string, string>;
+  card_ref: string | null;
+  topic_ref: string | null;
+  claimed_by: string | null;
+  claimed_by_name: string | null;
+  created_at: Date;
+  claimed_at: Date | null;
+  first_answer_at: Date | null;
+  closed_at: Date | null;
+  reminded_at: Date | null;
+  reopened: number;
+  rating: number | null;
+  comment: string | null;
+  messages: number;
+  redacted: boolean;
+}
+
+const CASE_COLUMNS = `id, v, type, status, user_addr, instansi, group_addr, fallback, fields, card_ref, topic_ref,
+  claimed_by, claimed_by_name, created_at, claimed_at, first_answer_at, closed_at, reminded_at, reopened, rating,
+  comment, messages, redacted`;
+
+function caseParams(c: Case): unknown[] {
+  return [
+    c.id,
+    c.v,
+    c.type,
+    c.status,
+    c.user,
+    c.instansi ?? null,
+    c.group,
+    c.fallback,
+    JSON.stringify(c.fields),
+    c.card ?? null,
+    c.topic ?? null,
+    c.claimedBy?.id ?? null,
+    c.claimedBy?.name ?? null,
+    at(c.createdAt),
+    c.claimedAt === undefined ? null : at(c.claimedAt),
+    c.firstAnswerAt === undefined ? null : at(c.firstAnswerAt),
+    c.closedAt === undefined ? null : at(c.closedAt),
+    c.remindedAt === undefined ? null : at(c.remindedAt),
+    c.reopened,
+    c.rating ?? null,
+    c.comment ?? null,
+    c.messages,
+    c.redacted,
+  ];
+}
+
+interface ChatRow {
+  chat: string;
+  lane: string;
+  sent_at: Date[];
+}
+
+interface ItemRow {
+  id: string;
+  chat: string;
+  lane: string;
+  message: OutboxItem["message"];
+  tag: string | null;
+  case_id: string | null;
+  enqueued_at: Date;
+  attempts: number;
+}
+
+function toItem(r: ItemRow): OutboxItem {
+  return {
+    id: r.id,
+    to: r.chat,
+    group: r.lane === "group",
+    message: r.message,
+    ...(r.tag !== null ? { tag: r.tag } : {}),
+    ...(r.case_id !== null ? { caseId: r.case_id } : {}),
+    enqueuedAt: r.enqueued_at.getTime(),
+  };
+}
+
+/**
+ * The desk's records in PostgreSQL (pg). Every desk change and the messages it
+ * causes commit in one transaction; the outbox is drained with
+ * `FOR UPDATE SKIP LOCKED` and a lease per chat, so several instances never send
+ * the same item; an item is marked done in the transaction that records what
+ * its delivery produced (the card's message id), by the desk's hook.
+ */
+export class PostgresDeskStore implements DeskStore {
+  readonly limits: OutboxLimits;
+  private readonly pool: pg.Pool;
+  private readonly owner = randomBytes(6).toString("base64url");
+  private readonly driver: OutboxDriver<DeliveryHooks>;
+
+  constructor(private readonly options: PostgresDeskStoreOptions) {
+    this.pool = options.pool;
+    this.limits = outboxLimits(options.limits);
+    this.driver = new OutboxDriver(this.backend(), this.limits, options.claimBatch ?? 8);
+  }
+
+  async tx<T>(work: (tx: DeskTx) => Promise<T>): Promise<T> {
+    const client = await this.checkout();
+    try {
+      await client.query("begin");
+      const result = await work(this.txOf(client));
+      await client.query("commit");
+      return result;
+    } catch (err) {
+      await client.query("rollback").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async getCase(id: string): Promise<Case | undefined> {
+    if (!/^\d{1,18}$/.test(id)) return undefined;
+    const { rows } = await this.pool.query<CaseRow>(`select ${CASE_COLUMNS} from cases where id = $1`, [id]);
+    return rows[0] === undefined ? undefined : this.toCase(rows[0]);
+  }
+
+  async openCasesOf(group: Address): Promise<Case[]> {
+    const { rows } = await this.pool.query<CaseRow>(
+      `select ${CASE_COLUMNS} from cases where group_addr = $1 and ${OPEN} order by created_at limit 200`,
+      [group],
+    );
+    return rows.flatMap((r) => this.toCase(r) ?? []);
+  }
+
+  async dueReminders(before: number, limit: number): Promise<Case[]> {
+    const { rows } = await this.pool.query<CaseRow>(
+      `select ${CASE_COLUMNS} from cases
+        where status = 'open' and coalesce(reminded_at, created_at) <= $1
+        order by coalesce(reminded_at, created_at) limit $2`,
+      [at(before), limit],
+    );
+    return rows.flatMap((r) => this.toCase(r) ?? []);
+  }
+
+  async purgeClosed(before: number): Promise<number> {
+    let total = 0;
+    // In batches, so a large backlog never holds a long transaction.
+    for (;;) {
+      const { rowCount } = await this.pool.query(
+        `delete from cases where id in (
+           select id from cases where closed_at is not null and closed_at <= $1 and not (${OPEN}) limit 1000)`,
+        [at(before)],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < 1000) return total;
+    }
+  }
+
+  async history(caseId: string): Promise<AuditRow[]> {
+    if (!/^\d{1,18}$/.test(caseId)) return [];
+    const { rows } = await this.pool.query<{
+      id: string;
+      at: Date;
+      actor: string;
+      actor_name: string | null;
+      kind: AuditRow["kind"];
+      case_id: string | null;
+      group_addr: string | null;
+      instansi: string | null;
+      detail: AuditRow["detail"] | null;
+    }>("select * from audit where case_id = $1 order by id", [caseId]);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: r.at.getTime(),
+      actor: r.actor,
+      kind: r.kind,
+      ...(r.actor_name !== null ? { actorName: r.actor_name } : {}),
+      ...(r.case_id !== null ? { caseId: r.case_id } : {}),
+      ...(r.group_addr !== null ? { group: r.group_addr } : {}),
+      ...(r.instansi !== null ? { instansi: r.instansi } : {}),
+      ...(r.detail !== null ? { detail: r.detail } : {}),
+    }));
+  }
+
+  async stats(filter: StatsFilter): Promise<DeskStats> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace("?", `$${params.length}`));
+    };
+    if (filter.from !== undefined) add("created_at >= ?", at(filter.from));
+    if (filter.to !== undefined) add("created_at < ?", at(filter.to));
+    if (filter.instansi !== undefined) add("instansi = ?", filter.instansi);
+    if (filter.group !== undefined) add("group_addr = ?", filter.group);
+    const scope = where.length > 0 ? `where ${where.join(" and ")}` : "";
+    const { rows } = await this.pool.query<{
+      total: string;
+      by_status: Record<string, number> | null;
+      by_type: Record<string, number> | null;
+      by_instansi: [string, number][] | null;
+      first_answer: number | null;
+      to_close: number | null;
+      ratings: string;
+      rating_avg: number | null;
+    }>(
+      `with c as (select * from cases ${scope})
+       select
+         (select count(*) from c) as total,
+         (select jsonb_object_agg(status, n) from (select status, count(*) n from c group by status) s) as by_status,
+         (select jsonb_object_agg(type, n) from (select type, count(*) n from c group by type) t) as by_type,
+         (select jsonb_agg(jsonb_build_array(i, n) order by n desc) from
+            (select coalesce(instansi, '-') i, count(*) n from c group by 1 order by 2 desc limit 20) i) as by_instansi,
+         (select percentile_cont(0.5) within group (order by extract(epoch from first_answer_at - created_at) * 1000)
+            from c where first_answer_at is not null) as first_answer,
+         (select percentile_cont(0.5) within group (order by extract(epoch from closed_at - created_at) * 1000)
+            from c where closed_at is not null and status <> 'cancelled') as to_close,
+         (select count(rating) from c) as ratings,
+         (select avg(rating)::float8 from c) as rating_avg`,
+      params,
+    );
+    const r = rows[0]!;
+    return {
+      total: Number(r.total),
+      byStatus: r.by_status ?? {},
+      byType: r.by_type ?? {},
+      byInstansi: r.by_instansi ?? [],
+      ...(r.first_answer !== null ? { medianFirstAnswerMs: Number(r.first_answer) } : {}),
+      ...(r.to_close !== null ? { medianCloseMs: Number(r.to_close) } : {}),
+      ratings: Number(r.ratings),
+      ...(r.rating_avg !== null ? { ratingAverage: Number(r.rating_avg) } : {}),
+    };
+  }
+
+  async drain(now: number, send: Sender, hooks?: DeliveryHooks): Promise<DrainResult> {
+    await this.pool.query("delete from outbox_done where until <= $1", [at(now)]);
+    await this.pool.query("delete from outbox_dead where expires_at <= $1", [at(now)]);
+    return this.driver.drain(now, send, hooks);
+  }
+
+  async backlog(now: number): Promise<{ pending: number; due: number; oldestAt?: number }> {
+    const { rows } = await this.pool.query<{ pending: string; due: string; oldest: Date | null }>(
+      `select (select count(*) from outbox) as pending,
+              (select count(*) from outbox o join outbox_chats c using (chat) where c.due_at <= $1) as due,
+              (select min(enqueued_at) from outbox) as oldest`,
+      [at(now)],
+    );
+    const r = rows[0]!;
+    const oldestAt = ms(r.oldest);
+    return {
+      pending: Number(r.pending),
+      due: Number(r.due),
+      ...(oldestAt !== undefined ? { oldestAt } : {}),
+    };
+  }
+
+  async dead(limit: number): Promise<DeadLetter[]> {
+    const { rows } = await this.pool.query<{ item: OutboxItem; description: string; at: Date }>(
+      "select item, description, at from outbox_dead order by at desc limit $1",
+      [Math.max(0, limit)],
+    );
+    return rows.map((r) => ({ item: r.item, description: r.description, at: r.at.getTime() }));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query("select 1");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsPool !== false) await this.pool.end();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private toCase(r: CaseRow): Case | undefined {
+    const parsed = Case.safeParse({
+      v: r.v,
+      id: String(r.id),
+      type: r.type,
+      status: r.status,
+      user: r.user_addr,
+      ...(r.instansi !== null ? { instansi: r.instansi } : {}),
+      group: r.group_addr,
+      fallback: r.fallback,
+      fields: r.fields,
+      ...(r.card_ref !== null ? { card: r.card_ref } : {}),
+      ...(r.topic_ref !== null ? { topic: r.topic_ref } : {}),
+      ...(r.claimed_by !== null ? { claimedBy: { id: r.claimed_by, name: r.claimed_by_name ?? "" } } : {}),
+      createdAt: r.created_at.getTime(),
+      ...(r.claimed_at !== null ? { claimedAt: r.claimed_at.getTime() } : {}),
+      ...(r.first_answer_at !== null ? { firstAnswerAt: r.first_answer_at.getTime() } : {}),
+      ...(r.closed_at !== null ? { closedAt: r.closed_at.getTime() } : {}),
+      ...(r.reminded_at !== null ? { remindedAt: r.reminded_at.getTime() } : {}),
+      reopened: r.reopened,
+      ...(r.rating !== null ? { rating: r.rating } : {}),
+      ...(r.comment !== null ? { comment: r.comment } : {}),
+      messages: r.messages,
+      redacted: r.redacted,
+    });
+    if (parsed.success) return parsed.data;
+    this.options.onUnreadable?.(`case ${r.id}`, parsed.error.message.slice(0, 300));
+    return undefined;
+  }
+
+  private txOf(client: pg.PoolClient): DeskTx {
+    const store = this;
+    const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[]) =>
+      (await client.query<R>(sql, params)).rows[0];
+    const tx: DeskTx = {
+      async nextCaseId() {
+        return String((await one<{ id: string }>("select nextval('case_number_seq') as id", []))!.id);
+      },
+      async getCase(id, lock) {
+        if (!/^\d{1,18}$/.test(id)) return undefined;
+        const row = await one<CaseRow>(
+          `select ${CASE_COLUMNS} from cases where id = $1${lock ? " for update" : ""}`,
+          [id],
+        );
+        return row === undefined ? undefined : store.toCase(row);
+      },
+      async openCaseOf(user) {
+        const row = await one<CaseRow>(
+          `select ${CASE_COLUMNS} from cases where user_addr = $1 and ${OPEN} for update`,
+          [user],
+        );
+        return row === undefined ? undefined : store.toCase(row);
+      },
+      async insertCase(c) {
+        const parsed = Case.parse(c);
+        await client.query(
+          `insert into cases (${CASE_COLUMNS}) values (${Array.from({ length: 23 }, (_, i) => `$${i + 1}`).join(", ")})`,
+          caseParams(parsed),
+        );
+      },
+      async updateCase(c) {
+        const p = caseParams(Case.parse(c));
+        const { rowCount } = await client.query(
+          `update cases set v = $2, type = $3, status = $4, user_addr = $5, instansi = $6, group_addr = $7,
+             fallback = $8, fields = $9, card_ref = $10, topic_ref = $11, claimed_by = $12, claimed_by_name = $13,
+             created_at = $14, claimed_at = $15, first_answer_at = $16, closed_at = $17, reminded_at = $18,
+             reopened = $19, rating = $20, comment = $21, messages = $22, redacted = $23
+           where id = $1`,
+          p,
+        );
+        if (rowCount !== 1) throw new Error(`case ${c.id} does not exist`);
+      },
+      async record(event: AuditEvent) {
+        await client.query(
+          "insert into audit (at, actor, actor_name, kind, case_id, group_addr, instansi, detail) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+          [
+            at(event.at),
+            event.actor,
+            event.actorName ?? null,
+            event.kind,
+            event.caseId ?? null,
+            event.group ?? null,
+            event.instansi ?? null,
+            event.detail === undefined ? null : JSON.stringify(event.detail),
+          ],
+        );
+      },
+      async enqueue(items, now) {
+        items.forEach(checkItem);
+        for (const item of items) {
+          const inserted = await client.query(
+            `insert into outbox (id, chat, lane, message, tag, case_id, enqueued_at)
+             select $1, $2, $3, $4, $5, $6, $7
+             where not exists (select 1 from outbox_done where id = $1 and until > $7)
+             on conflict (id) do nothing`,
+            [
+              item.id,
+              item.to,
+              item.group ? "group" : "user",
+              JSON.stringify(item.message),
+              item.tag ?? null,
+              item.caseId ?? null,
+              at(now),
+            ],
+          );
+          if ((inserted.rowCount ?? 0) === 0) continue;
+          // The chat becomes due now unless it is already scheduled (or leased by a drain, which picks it up).
+          await client.query(
+            `insert into outbox_chats (chat, lane, due_at) values ($1, $2, $3)
+             on conflict (chat) do update set due_at = coalesce(outbox_chats.due_at, excluded.due_at)`,
+            [item.to, item.group ? "group" : "user", at(now)],
+          );
+        }
+      },
+      async allow(key, limit, windowMs, now) {
+        const start = Math.floor(now / windowMs) * windowMs;
+        const row = await one<{ count: number }>(
+          `insert into rate_windows (key, start_ms, count) values ($1, $2, 1)
+           on conflict (key) do update set
+             count = case when rate_windows.start_ms = excluded.start_ms then rate_windows.count + 1 else 1 end,
+             start_ms = excluded.start_ms
+           returning count`,
+          [key, start],
+        );
+        return (row?.count ?? 1) <= limit;
+      },
+      async route(instansi) {
+        const row = await one<{ instansi: string; group_addr: string; since: Date }>(
+          "select * from routes where instansi = $1",
+          [instansi],
+        );
+        return row === undefined
+          ? undefined
+          : { instansi: row.instansi, group: row.group_addr, since: row.since.getTime() };
+      },
+      async routesOf(group) {
+        const { rows } = await client.query<{ instansi: string; group_addr: string; since: Date }>(
+          "select * from routes where group_addr = $1 order by since, instansi",
+          [group],
+        );
+        return rows.map((r) => ({ instansi: r.instansi, group: r.group_addr, since: r.since.getTime() }));
+      },
+      async setRoute(instansi, group, now) {
+        const before = await one<{ instansi: string; group_addr: string; since: Date }>(
+          "select * from routes where instansi = $1 for update",
+          [instansi],
+        );
+        if (before?.group_addr !== group) {
+          await client.query(
+            `insert into routes (instansi, group_addr, since) values ($1, $2, $3)
+             on conflict (instansi) do update set group_addr = excluded.group_addr, since = excluded.since`,
+            [instansi, group, at(now)],
+          );
+        }
+        return before === undefined
+          ? undefined
+          : ({ instansi, group: before.group_addr, since: before.since.getTime() } as Route);
+      },
+      async dropRoute(instansi) {
+        await client.query("delete from routes where instansi = $1", [instansi]);
+      },
+      async group(address) {
+        const row = await one<{ addr: string; title: string | null; forum: boolean }>(
+          "select * from groups where addr = $1",
+          [address],
+        );
+        return row === undefined
+          ? undefined
+          : ({
+              address: row.addr,
+              forum: row.forum,
+              ...(row.title !== null ? { title: row.title } : {}),
+            } as GroupInfo);
+      },
+      async saveGroup(info) {
+        await client.query(
+          `insert into groups (addr, title, forum) values ($1, $2, $3)
+           on conflict (addr) do update set title = excluded.title, forum = excluded.forum`,
+          [info.address, info.title ?? null, info.forum],
+        );
+      },
+      async linkMessage(group, ref, caseId) {
+        await client.query(
+          "insert into message_links (group_addr, ref, case_id) values ($1, $2, $3) on conflict do nothing",
+          [group, ref, caseId],
+        );
+      },
+      async caseOfMessage(group, ref) {
+        return (
+          await one<{ case_id: string }>(
+            "select case_id from message_links where group_addr = $1 and ref = $2",
+            [group, ref],
+          )
+        )?.case_id;
+      },
+      async linkTopic(group, topic, caseId) {
+        await client.query(
+          "insert into topic_links (group_addr, topic, case_id) values ($1, $2, $3) on conflict do nothing",
+          [group, topic, caseId],
+        );
+      },
+      async caseOfTopic(group, topic) {
+        return (
+          await one<{ case_id: string }>(
+            "select case_id from topic_links where group_addr = $1 and topic = $2",
+            [group, topic],
+          )
+        )?.case_id;
+      },
+      async eraseUser(user, now) {
+        const { rows } = await client.query<CaseRow>(
+          `update cases set fields = '{}', comment = null, redacted = true, user_addr = $2
+            where user_addr = $1 returning ${CASE_COLUMNS}`,
+          [user, ERASED],
+        );
+        const ids = rows.map((r) => r.id);
+        if (ids.length > 0) {
+          await client.query("delete from outbox where case_id = any($1::bigint[])", [ids]);
+          await client.query("delete from outbox_dead where case_id = any($1::bigint[])", [ids]);
+          await client.query(
+            `insert into audit (at, actor, kind, case_id) select $1, 'system', 'redacted', id from unnest($2::bigint[]) id`,
+            [at(now), ids],
+          );
+        }
+        await client.query("update audit set actor = $2 where actor = $1", [user, ERASED]);
+        await client.query(
+          "delete from outbox_chats where chat = $1 and not exists (select 1 from outbox where chat = $1)",
+          [user],
+        );
+        await client.query("delete from rate_windows where key = any($1::text[])", [
+          [`open:${user}`, `relay:${user}`],
+        ]);
+        return rows.flatMap((r) => store.toCase(r) ?? []);
+      },
+    };
+    CLIENTS.set(tx, client);
+    return tx;
+  }
+
+  /** The outbox primitives the shared drain loop (OutboxDriver) runs on. */
+  private backend(): OutboxBackend<DeliveryHooks> {
+    return {
+      claim: (now, n) => this.claim(now, n),
+      record: (attempt, now, hooks, goOn) => this.record(attempt, now, hooks, goOn),
+      release: async (chat, dueAt) => {
+        await this.pool.query(
+          "update outbox_chats set due_at = $2, lease_until = null, lease_owner = null where chat = $1 and lease_owner = $3",
+          [chat, at(dueAt), this.owner],
+        );
+      },
+      nextDue: async () => {
+        const { rows } = await this.pool.query<{ due: Date | null }>(
+          "select min(greatest(due_at, coalesce(lease_until, due_at))) as due from outbox_chats where due_at is not null",
+        );
+        return ms(rows[0]?.due);
+      },
+    };
+  }
+
+  /** Leases up to `n` due chats (one transaction, committed before any send) and reads their heads. */
+  private async claim(now: number, n: number): Promise<Claim[]> {
+    const client = await this.checkout();
+    try {
+      await client.query("begin");
+      const { rows } = await client.query<ChatRow>(
+        `select chat, lane, sent_at from outbox_chats
+          where due_at <= $1 and (lease_until is null or lease_until <= $1)
+          order by due_at limit $2 for update skip locked`,
+        [at(now), n],
+      );
+      const claims: Claim[] = [];
+      for (const row of rows) {
+        const head = (
+          await client.query<ItemRow>("select * from outbox where chat = $1 order by seq limit 1", [row.chat])
+        ).rows[0];
+        if (head === undefined) {
+          // Nothing left: forget the schedule (the rate window is kept while it still counts).
+          await client.query(
+            "update outbox_chats set due_at = null, lease_until = null, lease_owner = null where chat = $1",
+            [row.chat],
+          );
+          continue;
+        }
+        await client.query("update outbox_chats set lease_until = $2, lease_owner = $3 where chat = $1", [
+          row.chat,
+          at(now + (this.options.leaseMs ?? 30_000)),
+          this.owner,
+        ]);
+        claims.push({
+          chat: row.chat,
+          group: row.lane === "group",
+          window: row.sent_at.map((d) => d.getTime()),
+          item: toItem(head),
+          attempts: head.attempts,
+        });
+      }
+      await client.query("commit");
+      return claims;
+    } catch (err) {
+      await client.query("rollback").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Records one attempt in one transaction: the item done (with what the delivery hook writes) or dead or
+   * retried, the chat's rate window, when it is due next and whether its lease continues. Returns the
+   * chat's next head when it may be sent right away.
+   */
+  private async record(
+    attempt: Attempt,
+    now: number,
+    hooks: DeliveryHooks | undefined,
+    goOn: boolean,
+  ): Promise<Claim | undefined> {
+    const { claim, step } = attempt;
+    const window = liveTimes([...claim.window, now], chatWindow(claim.group, this.limits), now);
+    const chatReady = chatReadyAt(claim.group, window, now, this.limits);
+    return this.tx(async (tx) => {
+      const q = (sql: string, params: unknown[]) => this.query(tx, sql, params);
+      // The chat row first: an enqueue in flight for this chat commits before we look at the queue.
+      await q("select 1 from outbox_chats where chat = $1 for update", [claim.chat]);
+      const item = claim.item;
+      if (step.kind === "sent" || step.kind === "dead") {
+        const removed = await q("delete from outbox where id = $1", [item.id]);
+        if (step.kind === "sent") {
+          await q(
+            "insert into outbox_done (id, until) values ($1, $2) on conflict (id) do update set until = excluded.until",
+            [item.id, at(now + this.limits.doneTtlMs)],
+          );
+          // An item erased meanwhile (the user's /hapusdata) is not linked back to anything.
+          if (removed > 0) await hooks?.delivered?.(tx, item, step.delivered, now);
+        } else {
+          await q(
+            `insert into outbox_dead (id, chat, item, description, at, expires_at, case_id) values ($1, $2, $3, $4, $5, $6, $7)
+             on conflict (id) do nothing`,
+            [
+              item.id,
+              item.to,
+              JSON.stringify(item),
+              step.description.slice(0, 500),
+              at(now),
+              at(now + this.limits.deadTtlMs),
+              item.caseId ?? null,
+            ],
+          );
+          const outcome = { description: step.description, gone: attempt.gone };
+          if (removed > 0)
+            await hooks?.dead?.(
+              tx,
+              item,
+              attempt.movedTo ? { ...outcome, movedTo: attempt.movedTo } : outcome,
+              now,
+            );
+        }
+      } else if (step.kind === "retry") {
+        await q("update outbox set attempts = attempts + 1 where id = $1", [item.id]);
+      }
+      const waiting = step.kind === "later" || step.kind === "retry";
+      const head = waiting
+        ? undefined
+        : (
+            await this.rows<ItemRow>(tx, "select * from outbox where chat = $1 order by seq limit 1", [
+              claim.chat,
+            ])
+          )[0];
+      const keep = goOn && head !== undefined && chatReady <= now;
+      const stillQueued = waiting || head !== undefined;
+      const dueAt = waiting ? Math.max(step.until, chatReady) : chatReady;
+      await q(
+        `update outbox_chats set sent_at = $2, due_at = $3,
+           lease_until = case when $4 then lease_until else null end,
+           lease_owner = case when $4 then lease_owner else null end
+         where chat = $1`,
+        [claim.chat, window.map(at), stillQueued ? at(dueAt) : null, keep],
+      );
+      return keep && head !== undefined
+        ? { chat: claim.chat, group: claim.group, window, item: toItem(head), attempts: head.attempts }
+        : undefined;
+    });
+  }
+
+  /**
+   * A pooled client for one transaction. A connection lost while it is checked out (the server
+   * restarted) fails the query in progress; the "error" event it also emits must not crash the process.
+   */
+  private async checkout(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    const onError = () => undefined;
+    client.on("error", onError);
+    const release = client.release.bind(client);
+    client.release = (err?: Error | boolean) => {
+      client.off("error", onError);
+      return release(err);
+    };
+    return client;
+  }
+
+  private async query(tx: DeskTx, sql: string, params: unknown[]): Promise<number> {
+    return (await clientOf(tx).query(sql, params)).rowCount ?? 0;
+  }
+
+  private async rows<R extends pg.QueryResultRow>(tx: DeskTx, sql: string, params: unknown[]): Promise<R[]> {
+    return (await clientOf(tx).query<R>(sql, params)).rows;
+  }
+}
+
+const CLIENTS = new WeakMap<DeskTx, pg.PoolClient>();
+function clientOf(tx: DeskTx): pg.PoolClient {
+  const client = CLIENTS.get(tx);
+  if (client === undefined) throw new Error("not a PostgreSQL transaction");
+  return client;
+}
+
+/** A pool for DATABASE_URL; errors of idle clients go to `onError` instead of crashing the process. */
+export function createPool(databaseUrl: string, onError: (err: Error) => void = () => {}, max = 16): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  pool.on("error", onError);
+  return pool;
+}

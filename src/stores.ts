@@ -1,0 +1,229 @@
+/**
+ * Every store Pandu uses, declared in one place. Implementations live under
+ * adapters/ with the same file names per backend:
+ *
+ *   chat-store   sessions, per-chat locks, update dedupe     memory/ · redis/      (hot, short-lived)
+ *   faq-log      questions without an answer, 👍/👎            memory/ · redis/
+ *   desk-store   cases, audit trail, routes, outbox          memory/ · postgres/   (business records)
+ *
+ * Stores parse what they read; an unreadable record is skipped or reported,
+ * never a crash.
+ */
+import type { Case } from "./core/desk/case.ts";
+import type { FaqGap } from "./core/faq-gap.ts";
+import type { DeadLetter, DrainResult, OutboxItem, OutboxLimits, Sender } from "./core/outbox.ts";
+import type { Address, Delivered } from "./core/protocol.ts";
+
+// ------------------------------------------------------------ chat sessions
+
+/** Exclusive right to one chat's session while one update is handled. */
+export interface Lease {
+  readonly chat: string;
+  readonly updateId: number;
+  /** Fencing token: a commit succeeds only while the lock still holds this token. */
+  readonly token: string;
+  /** The stored session as read under the lock (JSON-decoded; unknown until parsed). */
+  readonly session: unknown;
+  done: boolean;
+}
+
+export type AcquireResult = { status: "acquired"; lease: Lease } | { status: "duplicate" };
+
+/**
+ * Per-chat sessions with a lock and update dedupe. One update of a chat at a
+ * time, across every process sharing the store; an update_id already applied
+ * is reported as duplicate. Chats are addresses ("tg:123").
+ */
+export interface ChatStore {
+  acquire(chat: string, updateId: number): Promise<AcquireResult>;
+  /** Writes the session (undefined deletes it), marks the update applied and releases the lock, atomically. */
+  commit(lease: Lease, session: unknown): Promise<void>;
+  /** Releases without writing (the update had no effect on the session). */
+  release(lease: Lease): Promise<void>;
+  /** Reads a session without locking (admin, tests). */
+  peek(chat: string): Promise<unknown>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class LockTimeoutError extends Error {
+  override readonly name = "LockTimeoutError";
+  constructor(
+    readonly chat: string,
+    readonly waitedMs: number,
+  ) {
+    super(`chat lock not acquired within ${waitedMs} ms`);
+  }
+}
+
+export class FencingError extends Error {
+  override readonly name = "FencingError";
+  constructor(readonly chat: string) {
+    super("chat lock lost before commit (expired and taken by another update); session not written");
+  }
+}
+
+// ---------------------------------------------------------------- FAQ log
+
+export type { DeadLetter, FaqGap };
+
+/** What the FAQ learns from: questions without a good answer, and 👍/👎 per entry. */
+export interface FaqLog {
+  gap(maskedText: string, best?: string): Promise<void>;
+  feedback(id: string, helpful: boolean): Promise<void>;
+  gaps(limit: number): Promise<FaqGap[]>;
+  votes(): Promise<Record<string, { up: number; down: number }>>;
+}
+
+// ------------------------------------------------------------- desk records
+
+/** Who did something: a person or group address, or the bot itself. */
+export type Actor = Address | "system";
+
+export type AuditKind =
+  | "opened"
+  | "added"
+  | "claimed"
+  | "answered"
+  | "returned"
+  | "resolved"
+  | "cancelled"
+  | "rated"
+  | "reopened"
+  | "reminded"
+  | "redacted"
+  | "linked"
+  | "unlinked";
+
+/** One row of the audit trail: a case event or a route change. Holds no message text. */
+export interface AuditEvent {
+  at: number;
+  actor: Actor;
+  /** Display name of a staff member (HR staff act under their Telegram name). */
+  actorName?: string;
+  kind: AuditKind;
+  caseId?: string;
+  group?: Address;
+  instansi?: string;
+  /** Small facts (a rating, the previous group); never personal data. */
+  detail?: Record<string, string | number | boolean>;
+}
+
+export interface AuditRow extends AuditEvent {
+  id: number;
+}
+
+/** How a group shows cases: a forum supergroup gets a topic per case. */
+export interface GroupInfo {
+  address: Address;
+  title?: string;
+  forum: boolean;
+}
+
+export interface Route {
+  instansi: string;
+  group: Address;
+  since: number;
+}
+
+/** Filters for statistics; times in ms since epoch, `to` exclusive. */
+export interface StatsFilter {
+  from?: number;
+  to?: number;
+  instansi?: string;
+  group?: Address;
+}
+
+export interface DeskStats {
+  total: number;
+  byStatus: Record<string, number>;
+  byType: Record<string, number>;
+  /** Top instansi by number of cases. */
+  byInstansi: [string, number][];
+  /** Median time to the first staff answer and to closing (ms); undefined without data. */
+  medianFirstAnswerMs?: number;
+  medianCloseMs?: number;
+  ratings: number;
+  ratingAverage?: number;
+}
+
+/**
+ * The writes and locked reads of one desk transaction. Everything written in
+ * a transaction (cases, audit rows, outbox items, routes) commits together or
+ * not at all; `getCase(…, true)` and `openCaseOf` lock the case until then.
+ */
+export interface DeskTx {
+  nextCaseId(): Promise<string>;
+  getCase(id: string, lock?: boolean): Promise<Case | undefined>;
+  /** The user's open (open or claimed) case, locked. */
+  openCaseOf(user: Address): Promise<Case | undefined>;
+  insertCase(c: Case): Promise<void>;
+  updateCase(c: Case): Promise<void>;
+  record(event: AuditEvent): Promise<void>;
+  enqueue(items: OutboxItem[], now: number): Promise<void>;
+  /** Counts one event for `key`; false when `limit` is already reached in the current window. */
+  allow(key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
+  route(instansi: string): Promise<Route | undefined>;
+  routesOf(group: Address): Promise<Route[]>;
+  setRoute(instansi: string, group: Address, now: number): Promise<Route | undefined>;
+  dropRoute(instansi: string): Promise<void>;
+  group(address: Address): Promise<GroupInfo | undefined>;
+  saveGroup(info: GroupInfo): Promise<void>;
+  /** Which case a message in a group (the card, a relayed message) or a forum topic belongs to. */
+  linkMessage(group: Address, ref: string, caseId: string): Promise<void>;
+  caseOfMessage(group: Address, ref: string): Promise<string | undefined>;
+  linkTopic(group: Address, topic: string, caseId: string): Promise<void>;
+  caseOfTopic(group: Address, topic: string): Promise<string | undefined>;
+  /**
+   * Erasure of one user's data in every table: cases redacted (fields, comment,
+   * the user's address), their pending outbox items and dead letters deleted,
+   * their actions in the audit trail anonymised. Returns the cases redacted.
+   */
+  eraseUser(user: Address, now: number): Promise<Case[]>;
+}
+
+/** Called inside the delivery transaction of an item, so what it writes commits with the item's "done". */
+export type OnDelivered = (tx: DeskTx, item: OutboxItem, delivered: Delivered, now: number) => Promise<void>;
+/** Called inside the transaction that moves a permanently failed item to the dead letters. */
+export interface DeliveryHooks {
+  delivered?: OnDelivered;
+  dead?: OnDead;
+}
+
+export type OnDead = (
+  tx: DeskTx,
+  item: OutboxItem,
+  outcome: { description: string; gone: boolean; movedTo?: string },
+  now: number,
+) => Promise<void>;
+
+/**
+ * The HR desk's records: cases, the audit trail, routes and the transactional
+ * outbox. PostgreSQL in production, memory for `npm run chat` and tests.
+ */
+export interface DeskStore {
+  readonly limits: OutboxLimits;
+  /** Runs `work` atomically; a throw rolls back every write of the transaction. */
+  tx<T>(work: (tx: DeskTx) => Promise<T>): Promise<T>;
+  getCase(id: string): Promise<Case | undefined>;
+  /** Open cases routed to a group, oldest first. */
+  openCasesOf(group: Address): Promise<Case[]>;
+  /** Open, unclaimed cases whose last announcement or reminder is at or before `before`. */
+  dueReminders(before: number, limit: number): Promise<Case[]>;
+  /** Deletes closed cases closed at or before `before` (with their audit rows and links). */
+  purgeClosed(before: number): Promise<number>;
+  history(caseId: string): Promise<AuditRow[]>;
+  stats(filter: StatsFilter): Promise<DeskStats>;
+  /**
+   * Sends what is due at `now` within the limits, in FIFO order per chat (a chat's later items wait
+   * while its head waits for a retry). Safe from several processes at once: an item is never sent by
+   * two drains. A delivered item is marked done in the transaction that runs `hooks.delivered`; one that
+   * failed for good goes to the dead letters in the transaction that runs `hooks.dead`.
+   */
+  drain(now: number, send: Sender, hooks?: DeliveryHooks): Promise<DrainResult>;
+  /** Items waiting, and the oldest one's enqueue time. */
+  backlog(now: number): Promise<{ pending: number; due: number; oldestAt?: number }>;
+  dead(limit: number): Promise<DeadLetter[]>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

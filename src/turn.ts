@@ -1,0 +1,217 @@
+/**
+ * One turn of a conversation, the same for every channel:
+ *
+ *   per-chat queue (in process) → lock + dedupe (store) → load session
+ *     → transition() → desk requests, their answers back through transition()
+ *     → channel effects (reply, delete, toast), records (FAQ log, metrics)
+ *     → commit (fenced: only while the lock is still ours)
+ *
+ * The channel maps its update to an Event and renders the effects (TurnIO);
+ * everything else happens here. The session has one writer: transition().
+ */
+import { decide } from "./core/decide.ts";
+import { transition, type World } from "./core/flow/transition.ts";
+import { maskText } from "./core/mask.ts";
+import type { Address, Effect, Event } from "./core/protocol.ts";
+import type { Session } from "./core/session.ts";
+import type { Desk } from "./desk/desk.ts";
+import type { Logger } from "./logger.ts";
+import { type ChatStore, type FaqLog, LockTimeoutError } from "./stores.ts";
+
+/** What a channel shows or does in the chat of the turn. */
+export type ChannelEffect = Extract<Effect, { type: "reply" | "delete-incoming" | "toast" }>;
+
+export interface TurnIO {
+  /** Carries out the effects in order; throws when a reply could not be sent (the session is then kept as it was). */
+  run(effects: ChannelEffect[]): Promise<void>;
+  /** Tells the user the store is unreachable (best effort, never throws). */
+  outage(): Promise<void>;
+  /** Tells the user something went wrong (best effort, never throws). */
+  apologise(): Promise<void>;
+}
+
+/** Observers for metrics; every one optional. */
+export interface TurnHooks {
+  track?(effect: Extract<Effect, { type: "track" }>): void;
+  faqGap?(): void;
+  duplicate?(): void;
+  error?(kind: "store" | "lock_timeout" | "handler"): void;
+  /** Seconds from the start of the turn (after the in-process queue) to its commit. */
+  turn?(seconds: number): void;
+}
+
+export interface TurnDeps {
+  world: World;
+  store: ChatStore;
+  desk: Desk;
+  faqLog: FaqLog;
+  now: () => number;
+  hooks?: TurnHooks;
+}
+
+export interface TurnInput {
+  chat: Address;
+  /** The channel's update id (dedupe); unique per chat. */
+  updateId: number;
+  event: Event;
+  io: TurnIO;
+  log: Logger;
+}
+
+export type TurnOutcome = "done" | "duplicate" | "outage" | "failed";
+
+/** Desk answers may not ask the desk again; this bounds a turn. */
+const MAX_DESK_ROUNDS = 4;
+
+/**
+ * Runs turns for every channel. Updates of one chat run one at a time in this
+ * process (a promise chain per chat); the store's lock does the same across processes.
+ */
+export class Turns {
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  constructor(readonly deps: TurnDeps) {}
+
+  run(input: TurnInput): Promise<TurnOutcome> {
+    return this.serial(input.chat, () => this.turn(input));
+  }
+
+  /**
+   * Work on a chat that has no conversation (an HR group): the same queue, lock
+   * and dedupe as a turn, so a redelivered update is applied once.
+   */
+  exclusive(chat: Address, updateId: number, log: Logger, work: () => Promise<void>): Promise<TurnOutcome> {
+    return this.serial(chat, async () => {
+      const acquired = await this.acquire(chat, updateId, log);
+      if (acquired === "duplicate" || acquired === "outage") return acquired;
+      try {
+        await work();
+      } catch (err) {
+        await this.deps.store.release(acquired).catch(() => undefined);
+        throw err;
+      }
+      await this.deps.store.commit(acquired, undefined);
+      return "done";
+    });
+  }
+
+  private serial<T>(chat: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.running.get(chat);
+    const current = previous === undefined ? work() : previous.then(work, work);
+    this.running.set(chat, current);
+    const cleanup = () => {
+      if (this.running.get(chat) === current) this.running.delete(chat);
+    };
+    current.then(cleanup, cleanup);
+    return current;
+  }
+
+  private async acquire(chat: string, updateId: number, log: Logger) {
+    const { store, hooks } = this.deps;
+    try {
+      const result = await store.acquire(chat, updateId);
+      if (result.status === "duplicate") {
+        hooks?.duplicate?.();
+        log.info("duplicate update skipped");
+        return "duplicate" as const;
+      }
+      return result.lease;
+    } catch (error) {
+      if (error instanceof LockTimeoutError) {
+        hooks?.error?.("lock_timeout");
+        log.warn({ waited_ms: error.waitedMs }, "chat busy; update left for redelivery");
+        throw error; // webhook answers 500 and Telegram redelivers: nothing lost
+      }
+      hooks?.error?.("store");
+      log.error({ err: String(error) }, "session store unreachable");
+      return "outage" as const;
+    }
+  }
+
+  private async turn(input: TurnInput): Promise<TurnOutcome> {
+    const { world, store, desk, faqLog, hooks } = this.deps;
+    const { chat, io, log } = input;
+    const lease = await this.acquire(chat, input.updateId, log);
+    if (lease === "duplicate") return lease;
+    if (lease === "outage") {
+      await io.outage();
+      return lease;
+    }
+    const started = performance.now();
+    try {
+      const now = this.deps.now();
+      const decision = decide(world, lease.session, input.event, now);
+      if (decision.recoveredFrom !== undefined) {
+        log.warn(
+          { reason: decision.recoveredFrom.slice(0, 300) },
+          "stored session unreadable; started afresh",
+        );
+      }
+      let session: Session = decision.session;
+      const shown: ChannelEffect[] = [];
+      const records: Effect[] = [];
+      const apply = async (effects: Effect[], round: number): Promise<void> => {
+        for (const effect of effects) {
+          if (effect.type === "desk") {
+            if (round >= MAX_DESK_ROUNDS) throw new Error("desk answers kept asking the desk");
+            const result = await desk.request(chat, effect.request, now);
+            const answered = transition(
+              world,
+              session,
+              { type: "desk", request: effect.request, result },
+              now,
+            );
+            session = answered.session;
+            await apply(answered.effects, round + 1);
+          } else if (
+            effect.type === "reply" ||
+            effect.type === "delete-incoming" ||
+            effect.type === "toast"
+          ) {
+            shown.push(effect);
+          } else records.push(effect);
+        }
+      };
+      await apply(decision.effects, 0);
+      await io.run(shown);
+      for (const effect of records) {
+        if (effect.type === "track") {
+          hooks?.track?.(effect);
+          log.info(
+            { event: effect.event, flow: effect.flow, state: effect.state, detail: effect.detail },
+            "flow",
+          );
+        } else if (effect.type === "faq-gap") {
+          hooks?.faqGap?.();
+          // Learning material only: never fail the turn for it.
+          await faqLog
+            .gap(maskText(effect.text), effect.best)
+            .catch((err: unknown) => log.warn({ err: String(err) }, "faq gap not recorded"));
+        } else if (effect.type === "faq-feedback") {
+          await faqLog
+            .feedback(effect.id, effect.helpful)
+            .catch((err: unknown) => log.warn({ err: String(err) }, "faq feedback not recorded"));
+        }
+      }
+      // Committed only once every effect ran: a failure keeps the previous session.
+      await store.commit(lease, session);
+      hooks?.turn?.((performance.now() - started) / 1000);
+      return "done";
+    } catch (error) {
+      hooks?.error?.("handler");
+      log.error({ err: errorSummary(error) }, "update failed");
+      if (!lease.done)
+        await store
+          .release(lease)
+          .catch((err: unknown) => log.warn({ err: String(err) }, "lock release failed"));
+      await io.apologise();
+      return "failed";
+    }
+  }
+}
+
+/** An error as it may appear in a log: its type and message, never the objects it carries. */
+export function errorSummary(error: unknown): { type: string; message: string } {
+  if (error instanceof Error) return { type: error.name, message: error.message.slice(0, 500) };
+  return { type: typeof error, message: String(error).slice(0, 200) };
+}

@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresDeskStore } from "../../src/adapters/postgres/desk-store.ts";
+import { RedisChatStore } from "../../src/adapters/redis/chat-store.ts";
+import { createRedis, type RedisClient, waitReady } from "../../src/adapters/redis/connect.ts";
+import { RedisFaqLog } from "../../src/adapters/redis/faq-log.ts";
+import { loadWorld } from "../../src/app/world.ts";
+import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
+import { createTestBot } from "../helpers/bot-harness.ts";
+import { dumpTables, freshSchema, PG_SUITE, SKIP_PG, type TestSchema } from "../helpers/postgres.ts";
+import { dropPrefix, REDIS_SUITE, REDIS_URL, SKIP_REDIS, testPrefix } from "../helpers/redis.ts";
+
+const USER = 4401;
+const GROUP = -100441;
+const rand = (n: number) => randomBytes(n).toString("hex");
+// Sentinels shaped like the real thing, unique per run.
+const PASSWORD = `Sntl#Pw${rand(3)}X9`;
+const TOKEN = `Tk${rand(2)}Q7w3Z8`;
+const OTP = String(100000 + (randomBytes(3).readUIntBE(0, 3) % 899999));
+
+/** Every value under every key of the database, as text (strings, hashes, lists, sets, zsets). */
+async function dumpAll(redis: Redis): Promise<string> {
+  const parts: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "COUNT", 1000);
+    cursor = next;
+    for (const key of keys) {
+      const type = await redis.type(key);
+      parts.push(key);
+      if (type === "string") parts.push((await redis.get(key)) ?? "");
+      else if (type === "hash") parts.push(JSON.stringify(await redis.hgetall(key)));
+      else if (type === "list") parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+      else if (type === "set") parts.push(JSON.stringify(await redis.smembers(key)));
+      else if (type === "zset") parts.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+    }
+  } while (cursor !== "0");
+  return parts.join("\n");
+}
+
+describe.skipIf(SKIP_REDIS || SKIP_PG)(
+  `credentials typed at every step never land anywhere (${REDIS_SUITE}, ${PG_SUITE})`,
+  () => {
+    const prefix = testPrefix();
+    let admin: Redis;
+    let redis: RedisClient;
+    let db: TestSchema;
+    beforeAll(async () => {
+      admin = new Redis(REDIS_URL);
+      redis = createRedis(REDIS_URL);
+      await waitReady(redis);
+      db = await freshSchema();
+    });
+    afterAll(async () => {
+      await dropPrefix(admin, prefix);
+      admin.disconnect();
+      redis.disconnect();
+      await db?.drop();
+    });
+
+    it("password, email token and OTP: deleted, never echoed, stored, logged (debug) or sent to HR", async () => {
+      const world = await loadWorld();
+      const desk = new Desk(new PostgresDeskStore({ pool: db.pool, ownsPool: false }), world, {
+        ...DEFAULT_DESK_CONFIG,
+        fallbackGroup: `tg:${GROUP}`,
+      });
+      const t = createTestBot(world, {
+        store: new RedisChatStore({ redis, prefix, ttlSeconds: 3600 }),
+        faqLog: new RedisFaqLog(redis, prefix),
+        desk,
+        logLevel: "debug",
+      });
+      const lastButton = (label: string) => {
+        for (const call of [...t.calls].reverse()) {
+          const markup = call.payload.reply_markup as
+            | { inline_keyboard: { text: string; callback_data?: string }[][] }
+            | undefined;
+          const b = markup?.inline_keyboard.flat().find((x) => x.text === label);
+          if (call.payload.chat_id === USER && b?.callback_data) return b.callback_data;
+        }
+        throw new Error(`no button ${label}`);
+      };
+      const typeSecrets = async (where: string) => {
+        for (const secret of [PASSWORD, TOKEN, OTP]) {
+          const id = await t.text(USER, secret);
+          const deleted = t.calls.some((c) => c.method === "deleteMessage" && c.payload.message_id === id);
+          expect(deleted, `${secret} at ${where} deleted`).toBe(true);
+        }
+      };
+      const steps: (string | { tap: string })[] = [
+        "/start",
+        { tap: "🔑 Aktivasi / lupa password" },
+        "198609262015051001",
+        { tap: "✅ Ya, benar" },
+        { tap: "🌐 ASN Digital (sekarang)" },
+        { tap: "Sudah, lanjut" },
+        { tap: "Sudah, lanjut" },
+        { tap: "Email saya muncul" },
+        { tap: "✅ Ya, saya klik Kirim" },
+        { tap: "Kode sudah masuk" },
+        { tap: "Lewati, saya sudah klik Reset Password" },
+        { tap: "❌ Kode ditolak / kedaluwarsa" },
+        "/menu",
+        { tap: "📧 Email salah / tidak sesuai" },
+        { tap: "Email terdaftar salah / bukan milik saya" },
+        { tap: "Pakai NIP 19860926 201505 1 001" },
+        "Budi Santoso",
+        "budi.lama@gmail.com",
+        "budi.baru@gmail.com",
+        "kab bogor",
+        { tap: "Kabupaten Bogor" },
+        { tap: "✅ Kirim ke petugas" },
+        "Mohon dibantu, email saya salah",
+      ];
+      for (const [i, step] of steps.entries()) {
+        if (typeof step === "string") await t.text(USER, step);
+        else await t.tap(USER, lastButton(step.tap));
+        await typeSecrets(`step ${i + 1}`);
+      }
+      await t.flush();
+      // Staff answer and resolve; the user rates and comments, typing the secrets there too.
+      const card = await desk.store.getCase("1");
+      expect(card?.card).toMatch(/^\d+$/);
+      await t.raw({
+        message: {
+          message_id: 90,
+          date: 1,
+          chat: { id: GROUP, type: "supergroup", title: "HR" },
+          from: { id: 7, is_bot: false, first_name: "Sari" },
+          text: "Sudah kami ganti",
+          reply_to_message: {
+            message_id: Number(card!.card),
+            date: 1,
+            chat: { id: GROUP, type: "supergroup", title: "HR" },
+            text: "card",
+          },
+        },
+      } as never);
+      await t.flush();
+      const resolve = t.calls
+        .flatMap((c) =>
+          (
+            (
+              c.payload.reply_markup as
+                | { inline_keyboard: { text: string; callback_data?: string }[][] }
+                | undefined
+            )?.inline_keyboard ?? []
+          ).flat(),
+        )
+        .find((b) => b.text === "✅ Selesai")?.callback_data;
+      await t.raw({
+        callback_query: {
+          id: "r1",
+          from: { id: 7, is_bot: false, first_name: "Sari" },
+          chat_instance: "g",
+          data: resolve,
+          message: {
+            message_id: Number(card!.card),
+            date: 1,
+            chat: { id: GROUP, type: "supergroup", title: "HR" },
+            text: "x",
+          },
+        },
+      } as never);
+      await t.flush();
+      await t.tap(USER, lastButton("4 ⭐"));
+      await typeSecrets("comment");
+      await t.flush();
+
+      // Whole-token matches: an OTP's six digits may occur inside a longer number (a timestamp) by chance.
+      const dump = await dumpAll(admin);
+      const tables = await dumpTables(db.pool, db.schema);
+      for (const secret of [PASSWORD, TOKEN, OTP]) {
+        const alone = new RegExp(`(?<![0-9A-Za-z])${secret.replace(/[#]/g, "\\$&")}(?![0-9A-Za-z])`);
+        expect(JSON.stringify(t.calls), `${secret} in a bot reply or a message to HR`).not.toMatch(alone);
+        expect(t.logs.text, `${secret} in debug logs`).not.toMatch(alone);
+        expect(dump, `${secret} in Redis`).not.toMatch(alone);
+        expect(tables, `${secret} in PostgreSQL`).not.toMatch(alone);
+      }
+      // The journey really happened: the case exists, HR saw it, the user's own words reached HR.
+      const toGroup = t.calls.filter((c) => c.payload.chat_id === GROUP).map((c) => String(c.payload.text));
+      expect(toGroup.some((x) => x.includes("Mohon dibantu, email saya salah"))).toBe(true);
+      expect(await desk.store.getCase("1")).toMatchObject({ status: "resolved", rating: 4 });
+      expect(tables).toContain("Budi Santoso"); // the scan does read the case tables
+    }, 60_000);
+  },
+);
