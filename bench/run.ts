@@ -1,5 +1,6 @@
 /**
  * npm run bench -- [--quick] [--json] [--only <name>[,<name>…]] [--own-redis] [--in-process] [--report saved.json]
+ * npm run bench -- --desk [--cases N] [--json]   the HR desk on PostgreSQL (bench/desk.ts; DATABASE_URL)
  *
  * Runs every scenario, each in its own Node process (with --quick: one process
  * per framework), so heap, RSS and JIT state of one framework do not leak into
@@ -597,7 +598,23 @@ function report(outcomes: Outcome[], m: Machine, command: string, g: Goal[], r: 
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes("--desk")) {
+    const { runDeskBench } = await import("./desk.ts");
+    const cases = Number(argv[argv.indexOf("--cases") + 1] ?? 0);
+    const report = await runDeskBench({
+      cases: argv.includes("--cases") && cases >= 20_000 ? cases : 1_000_000,
+      json: argv.includes("--json"),
+      databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/pandu_test",
+    });
+    const info = {
+      ...(await machine(process.env.REDIS_URL ?? "redis://127.0.0.1:6379")),
+      loadAfter: round(loadavg()[0] ?? 0, 2),
+    };
+    process.stdout.write(`${JSON.stringify({ machine: info, desk: report }, null, 2)}\n`);
+    process.exit(0);
+  }
+  const args = parseArgs(argv);
   const bench: BenchOptions = {
     quick: args.quick,
     redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
