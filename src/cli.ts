@@ -6,6 +6,7 @@
  *   flows check [--dir flows]   lint every flow, FAQ link and data file
  *   flows graph                 Mermaid diagrams of the flows
  *   flows schema [--write]      JSON Schema of flow files (flows/flow.schema.json)
+ *   poster <instansi> --bot <username> [--out file.png]   printable QR poster of the office's start link
  *   db migrate                  apply pending migrations (DATABASE_URL)
  *   db status                   migrations applied and pending (DATABASE_URL)
  */
@@ -19,7 +20,9 @@ import { describeNip, parseNip } from "./core/validate/nip.ts";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
-const positional = args.filter((a) => !a.startsWith("--"));
+/** Options that take a value: their values are not positional arguments. */
+const VALUED = new Set(["--dir", "--limit", "--bot", "--out"]);
+const positional = args.filter((a, i) => !a.startsWith("--") && !VALUED.has(args[i - 1] ?? ""));
 const option = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
@@ -35,6 +38,8 @@ async function main(): Promise<number> {
     case "faq":
       if (sub === "gaps" && positional.length === 2) return faqGaps();
       return faq(positional.slice(1).join(" "));
+    case "poster":
+      return poster(positional.slice(1).join(" "));
     case "db":
       if (sub === "migrate" || sub === "status") return db(sub);
       break;
@@ -114,6 +119,33 @@ async function faqGaps(): Promise<number> {
   } finally {
     redis.disconnect();
   }
+}
+
+async function poster(query: string): Promise<number> {
+  const bot = option("bot")?.replace(/^@/, "");
+  if (query.trim().length === 0 || bot === undefined || !/^[A-Za-z0-9_]{5,32}$/.test(bot)) {
+    process.stderr.write(
+      "Pemakaian: npm run pandu -- poster <nama instansi> --bot <username bot> [--out poster.png]\n",
+    );
+    return 2;
+  }
+  const { loadDirectory } = await import("./directory/load.ts");
+  const { startLink } = await import("./core/deep-link.ts");
+  const { posterPng } = await import("./adapters/poster.ts");
+  const directory = await loadDirectory({ dataFile: "flows/data/instansi.yaml" });
+  const hit = directory.search(query, 1)[0];
+  if (hit === undefined) {
+    process.stderr.write(`Instansi "${query}" tidak ditemukan di direktori.\n`);
+    return 1;
+  }
+  const out = option("out") ?? `poster-${hit.id.replace(/\./g, "_")}.png`;
+  await writeFile(out, posterPng({ link: startLink(bot, hit.id), office: hit.name }));
+  print(
+    json
+      ? { instansi: hit.id, name: hit.name, link: startLink(bot, hit.id), file: out }
+      : `✓ ${out}: ${hit.name} → ${startLink(bot, hit.id)}`,
+  );
+  return 0;
 }
 
 async function db(command: "migrate" | "status"): Promise<number> {

@@ -13,6 +13,7 @@ import type { Case } from "./core/desk/case.ts";
 import type { FaqGap } from "./core/faq-gap.ts";
 import type { DeadLetter, DrainResult, OutboxItem, OutboxLimits, Sender } from "./core/outbox.ts";
 import type { Address, Delivered } from "./core/protocol.ts";
+import type { OfficeCard } from "./core/world.ts";
 
 // ------------------------------------------------------------ chat sessions
 
@@ -65,7 +66,7 @@ export class FencingError extends Error {
 
 // ---------------------------------------------------------------- FAQ log
 
-export type { DeadLetter, FaqGap };
+export type { DeadLetter, FaqGap, OfficeCard };
 
 /** What the FAQ learns from: questions without a good answer, and 👍/👎 per entry. */
 export interface FaqLog {
@@ -92,8 +93,18 @@ export type AuditKind =
   | "reopened"
   | "reminded"
   | "redacted"
+  | "rerouted"
   | "linked"
-  | "unlinked";
+  | "unlinked"
+  | "claim-filed"
+  | "claim-approved"
+  | "claim-rejected"
+  | "route-broken"
+  | "route-repaired"
+  | "route-moved"
+  | "manager-set"
+  | "card-edited"
+  | "card-confirmed";
 
 /** One row of the audit trail: a case event or a route change. Holds no message text. */
 export interface AuditEvent {
@@ -113,11 +124,35 @@ export interface AuditRow extends AuditEvent {
   id: number;
 }
 
-/** How a group shows cases: a forum supergroup gets a topic per case. */
+/** A group as the desk knows it: how it shows cases (a forum gets a topic per case) and whether it can be reached. */
 export interface GroupInfo {
   address: Address;
   title?: string;
   forum: boolean;
+  /** Anyone can join or read it (Telegram: it has a @username): never approved for cases. */
+  public?: boolean;
+  /** The bot cannot deliver there any more (removed, no rights, 403), since when and why. */
+  broken?: { at: number; why: string };
+  /** The group became another one (Telegram: upgraded to a supergroup). */
+  movedTo?: Address;
+}
+
+export type ClaimStatus = "pending" | "approved" | "rejected" | "withdrawn";
+
+/** A group asking to receive an instansi's cases. Routes nothing until approved. */
+export interface RouteClaim {
+  id: string;
+  group: Address;
+  instansi: string;
+  status: ClaimStatus;
+  requestedBy: Address;
+  requestedName?: string;
+  requestedAt: number;
+  /** Members of the group when it asked (shown to approvers). */
+  members?: number;
+  decidedBy?: Address;
+  decidedName?: string;
+  decidedAt?: number;
 }
 
 export interface Route {
@@ -130,7 +165,8 @@ export interface Route {
 export interface StatsFilter {
   from?: number;
   to?: number;
-  instansi?: string;
+  /** One instansi, or a set (a regional manager's). */
+  instansi?: string | string[];
   group?: Address;
 }
 
@@ -168,7 +204,24 @@ export interface DeskTx {
   setRoute(instansi: string, group: Address, now: number): Promise<Route | undefined>;
   dropRoute(instansi: string): Promise<void>;
   group(address: Address): Promise<GroupInfo | undefined>;
+  /** Writes what is given (title, forum, public); the broken state changes only through markBroken/repair. */
   saveGroup(info: GroupInfo): Promise<void>;
+  markBroken(group: Address, why: string, now: number): Promise<void>;
+  repair(group: Address): Promise<void>;
+  /** The group became `to`: its routes, manager set, pending claims and open cases follow. */
+  moveGroup(from: Address, to: Address): Promise<void>;
+  /** Open cases routed to a group, locked. */
+  openCasesOf(group: Address): Promise<Case[]>;
+  pendingClaim(group: Address, instansi: string): Promise<RouteClaim | undefined>;
+  insertClaim(claim: Omit<RouteClaim, "id">): Promise<RouteClaim>;
+  getClaim(id: string, lock?: boolean): Promise<RouteClaim | undefined>;
+  updateClaim(claim: RouteClaim): Promise<void>;
+  /** Groups that manage (may approve claims for) an instansi. */
+  managersOf(instansi: string): Promise<Address[]>;
+  managed(group: Address): Promise<string[]>;
+  setManaged(group: Address, instansi: string[], now: number): Promise<void>;
+  officeCard(instansi: string): Promise<OfficeCard | undefined>;
+  saveOfficeCard(card: OfficeCard): Promise<void>;
   /** Which case a message in a group (the card, a relayed message) or a forum topic belongs to. */
   linkMessage(group: Address, ref: string, caseId: string): Promise<void>;
   caseOfMessage(group: Address, ref: string): Promise<string | undefined>;
@@ -213,6 +266,15 @@ export interface DeskStore {
   /** Deletes closed cases closed at or before `before` (with their audit rows and links). */
   purgeClosed(before: number): Promise<number>;
   history(caseId: string): Promise<AuditRow[]>;
+  /** The audit rows about a group (routes, claims, cards), newest first. */
+  groupHistory(group: Address, limit: number): Promise<AuditRow[]>;
+  /** Every office card (the directory shows them to users; refreshed periodically). */
+  officeCards(): Promise<OfficeCard[]>;
+  /** Cards not confirmed since `before` whose group was not asked since `askedBefore`. */
+  staleCards(before: number, askedBefore: number, limit: number): Promise<OfficeCard[]>;
+  group(address: Address): Promise<GroupInfo | undefined>;
+  /** Groups the bot cannot reach that still have routes (the broken routes). */
+  brokenGroups(): Promise<GroupInfo[]>;
   stats(filter: StatsFilter): Promise<DeskStats>;
   /**
    * Sends what is due at `now` within the limits, in FIFO order per chat (a chat's later items wait

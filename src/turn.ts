@@ -77,20 +77,27 @@ export class Turns {
   }
 
   /**
-   * Work on a chat that has no conversation (an HR group): the same queue, lock
-   * and dedupe as a turn, so a redelivered update is applied once.
+   * Work on a chat that has no conversation (an HR group): the same queue, lock and dedupe as a turn,
+   * so a redelivered update is applied once. `work` gets the chat's stored state (an HR group keeps
+   * an edit in progress there) and returns what to store next (undefined: nothing).
    */
-  exclusive(chat: Address, updateId: number, log: Logger, work: () => Promise<void>): Promise<TurnOutcome> {
+  exclusive(
+    chat: Address,
+    updateId: number,
+    log: Logger,
+    work: (state: unknown) => Promise<unknown>,
+  ): Promise<TurnOutcome> {
     return this.serial(chat, async () => {
       const acquired = await this.acquire(chat, updateId, log);
       if (acquired === "duplicate" || acquired === "outage") return acquired;
+      let next: unknown;
       try {
-        await work();
+        next = await work(acquired.session);
       } catch (err) {
         await this.deps.store.release(acquired).catch(() => undefined);
         throw err;
       }
-      await this.deps.store.commit(acquired, undefined);
+      await this.deps.store.commit(acquired, next);
       return "done";
     });
   }

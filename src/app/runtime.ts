@@ -14,7 +14,7 @@ import { type BotHooks, createBot, tg } from "../adapters/telegram/bot.ts";
 import { installLimits } from "../adapters/telegram/limits.ts";
 import { createTelegramSender } from "../adapters/telegram/sender.ts";
 import type { Config } from "../config.ts";
-import { COMMAND_MENU } from "../core/commands.ts";
+import { COMMAND_MENU, GROUP_COMMAND_MENU } from "../core/commands.ts";
 import { Background, routeSenders } from "../desk/background.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../desk/desk.ts";
 import type { Logger } from "../logger.ts";
@@ -112,6 +112,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   };
   const desk = new Desk(deskStore, world, {
     ...(config.HR_CHAT_ID !== undefined ? { fallbackGroup: tg(config.HR_CHAT_ID) } : {}),
+    admins: config.ADMIN_IDS.map(tg),
+    onRouteState: (group, broken, why) => {
+      if (broken) logger.warn({ group, why }, "HR route broken: its cases take the fallback chain");
+      else logger.info({ group }, "HR route repaired");
+    },
     remindAfterMs: config.CASE_REMIND_MINUTES * 60_000,
     reopenWindowMs: config.CASE_REOPEN_HOURS * 3_600_000,
     retentionMs: config.CASE_RETENTION_DAYS * 24 * 3_600_000,
@@ -136,7 +141,9 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   bot.api.config.use(apiTransformer(metrics));
   installLimits(bot.api);
   await bot.init();
-  await bot.api.setMyCommands(COMMAND_MENU);
+  await bot.api.setMyCommands(COMMAND_MENU, { scope: { type: "all_private_chats" } });
+  await bot.api.setMyCommands(GROUP_COMMAND_MENU, { scope: { type: "all_group_chats" } });
+  await desk.contacts.refresh(now());
 
   let stopping = false;
   // The desk's background work: deliver the outbox (at its own pace and limits) and run reminders.

@@ -10,6 +10,7 @@
  * as a function, so this module stays pure.
  */
 import type { Intent } from "./flow/schema.ts";
+import { CONTACT_FIELDS, type ContactField } from "./validate/contact.ts";
 
 export type StaffAction = "claim" | "resolve" | "return";
 
@@ -32,7 +33,12 @@ export type ButtonData =
   /** Staff buttons on a case card; signed and bound to the card's group. */
   | { kind: "staff"; action: StaffAction; caseId: string }
   /** A choice under /hubungkan; signed and bound to the group. */
-  | { kind: "link"; instansi: string };
+  | { kind: "link"; instansi: string }
+  /** Setujui / Tolak under a claim sent to an approver; signed (who may press is checked on the press). */
+  | { kind: "claim"; decision: "approve" | "reject"; claimId: string }
+  /** The contact card of an instansi in its group: show it, edit one field, confirm it; signed and bound to the group. */
+  | { kind: "contact"; action: "show" | "confirm"; instansi: string }
+  | { kind: "contact"; action: "edit"; instansi: string; field: ContactField };
 
 /** HMAC of a text, base64url (only its first characters are used). */
 export type Mac = (text: string) => string;
@@ -49,6 +55,11 @@ const SIG_LENGTH = 10;
 const INTENTS: readonly string[] = ["menu", "back", "cancel", "help", "human"];
 const STAFF: Record<string, StaffAction> = { a: "claim", s: "resolve", k: "return" };
 const STAFF_CODE: Record<StaffAction, string> = { claim: "a", resolve: "s", return: "k" };
+/** One letter per contact field, in CONTACT_FIELDS order. */
+const FIELD_CODES = "oapweshn";
+const fieldCode = (field: ContactField) => FIELD_CODES[CONTACT_FIELDS.indexOf(field)] ?? "";
+const fieldOf = (code: string): ContactField | undefined =>
+  code.length === 1 ? CONTACT_FIELDS[FIELD_CODES.indexOf(code)] : undefined;
 
 /** Builds the codec over an HMAC. Pure (given a pure `mac`). */
 export function createButtonCodec(mac: Mac): ButtonCodec {
@@ -82,6 +93,12 @@ export function createButtonCodec(mac: Mac): ButtonCodec {
           return signed(`d|${STAFF_CODE[d.action]}|${d.caseId}`, bind);
         case "link":
           return signed(`h|${d.instansi}`, bind);
+        case "claim":
+          return signed(`c|${d.decision === "approve" ? "a" : "r"}|${d.claimId}`);
+        case "contact":
+          return d.action === "edit"
+            ? signed(`n|e|${d.instansi}|${fieldCode(d.field)}`, bind)
+            : signed(`n|${d.action === "show" ? "s" : "c"}|${d.instansi}`, bind);
       }
     },
 
@@ -122,6 +139,21 @@ export function createButtonCodec(mac: Mac): ButtonCodec {
         }
         case "h":
           return p.length === 3 && valid(body(2), b, bind) ? { kind: "link", instansi: a } : undefined;
+        case "c":
+          return p.length === 4 && (a === "a" || a === "r") && /^\d{1,18}$/.test(b) && valid(body(3), c)
+            ? { kind: "claim", decision: a === "a" ? "approve" : "reject", claimId: b }
+            : undefined;
+        case "n": {
+          if (a === "e") {
+            const field = fieldOf(c);
+            return p.length === 5 && field !== undefined && valid(body(4), e, bind)
+              ? { kind: "contact", action: "edit", instansi: b, field }
+              : undefined;
+          }
+          return p.length === 4 && (a === "s" || a === "c") && valid(body(3), c, bind)
+            ? { kind: "contact", action: a === "s" ? "show" : "confirm", instansi: b }
+            : undefined;
+        }
         default:
           return undefined;
       }

@@ -10,6 +10,19 @@ export const COMMAND_MENU: { command: string; description: string }[] = [
   { command: "faq", description: "Tanya jawab: /faq lalu pertanyaan Anda" },
   { command: "privasi", description: "Data apa yang disimpan Pandu" },
   { command: "hapusdata", description: "Hapus data Anda dari Pandu" },
+  { command: "kasus", description: "Status kasus Anda di petugas" },
+];
+
+/** The commands of an HR group (Telegram shows them in groups only). */
+export const GROUP_COMMAND_MENU: { command: string; description: string }[] = [
+  { command: "hubungkan", description: "Ajukan grup ini untuk menerima kasus sebuah instansi" },
+  { command: "kontak", description: "Kartu kontak kantor (admin grup bisa mengubah)" },
+  { command: "tautan", description: "Tautan Pandu untuk pegawai instansi ini" },
+  { command: "poster", description: "Poster QR tautan Pandu untuk dicetak" },
+  { command: "kasus", description: "Kasus terbuka di grup ini; /kasus 12 untuk riwayatnya" },
+  { command: "statistik", description: "Statistik kasus instansi grup ini (admin)" },
+  { command: "riwayat", description: "Riwayat instansi, permintaan, dan kartu grup ini" },
+  { command: "putuskan", description: "Berhenti menerima kasus sebuah instansi (admin)" },
 ];
 
 const COMMAND_TEXT = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/;

@@ -16,12 +16,40 @@ export interface DirectoryHit extends InstansiRef {
   score: number;
 }
 
+/** An office's own contact card, kept by its verified HR group (see desk/contacts.ts). */
+export interface OfficeCard {
+  instansi: string;
+  officeName?: string;
+  address?: string;
+  phone?: string;
+  whatsapp?: string;
+  email?: string;
+  website?: string;
+  hours?: string;
+  note?: string;
+  updatedBy: string;
+  updatedName?: string;
+  updatedAt: number;
+  confirmedAt: number;
+  /** When its group was last asked to confirm it. */
+  askedAt?: number;
+}
+
 export interface DirectoryLookup {
   /** Best matches for what a user typed ("kab bogor", "kemenag"), best first. */
   search(query: string, limit?: number): DirectoryHit[];
   get(id: string): InstansiRef | undefined;
   /** Indonesian contact card of the instansi's HR office; never invents a contact. */
   card(id: string): string;
+  /** The instansi whose HR office serves `id` (Jakarta's administrative cities → the province); `id` itself otherwise. */
+  servedBy(id: string): string;
+  /** A province with every kabupaten/kota in it; any other instansi alone. */
+  within(id: string): string[];
+  /**
+   * The cards offices keep themselves, shown in `card()` from now on (replacing the previous set).
+   * `now` decides which are old enough to be marked as possibly outdated.
+   */
+  useOfficeCards(cards: readonly OfficeCard[], now: number): void;
 }
 
 export interface FaqHitRef {

@@ -21,11 +21,19 @@ import type {
   OutMessage,
 } from "../core/protocol.ts";
 import { truncate } from "../core/text/text.ts";
-import type { AuditRow, DeskStats, DeskStore, DeskTx, GroupInfo, StatsFilter } from "../stores.ts";
+import type { AuditRow, DeskStats, DeskStore, DeskTx, OnDead, StatsFilter } from "../stores.ts";
+import { Contacts } from "./contacts.ts";
+import { Network, type Reply, type Staff } from "./network.ts";
+
+export type { Reply, Staff };
 
 export interface DeskConfig {
   /** HR_CHAT_ID as an address: the fallback desk for instansi without their own group. */
   fallbackGroup?: Address;
+  /** Bot admins (ADMIN_IDS) as addresses: they approve groups and hear about broken routes. */
+  admins?: Address[];
+  /** A group's route broke (or was repaired): for metrics and logs. */
+  onRouteState?: (group: Address, broken: boolean, why: string) => void;
   /** A case nobody took is announced again after this. */
   remindAfterMs: number;
   /** A resolved case can be reopened by the user within this. */
@@ -51,17 +59,6 @@ export const DEFAULT_DESK_CONFIG: DeskConfig = {
   opensPerDay: 5,
 };
 
-/** An answer in the chat where the action happened (the user's or the group's). */
-export interface Reply {
-  text: string;
-  buttons?: ButtonView[][];
-}
-
-export interface Staff {
-  id: Address;
-  name: string;
-}
-
 /** A message in an HR group that may be an answer to a user. */
 export interface StaffMessage {
   /** The message it replies to, and the forum topic it is in (channel references). */
@@ -84,11 +81,28 @@ export interface StaffMessage {
  * the same transaction as the case change that causes it.
  */
 export class Desk {
+  /** Which groups may receive which instansi's cases: claims, approvals, managers, broken routes. */
+  readonly network: Network;
+  /** Contact cards kept by the offices. */
+  readonly contacts: Contacts;
+
   constructor(
     readonly store: DeskStore,
     private readonly world: World,
     readonly config: DeskConfig,
-  ) {}
+  ) {
+    this.network = new Network(
+      store,
+      world,
+      {
+        admins: config.admins ?? [],
+        ...(config.fallbackGroup !== undefined ? { fallbackGroup: config.fallbackGroup } : {}),
+        ...(config.onRouteState !== undefined ? { onRouteState: config.onRouteState } : {}),
+      },
+      (tx, from, why, now) => this.reroute(tx, from, why, now),
+    );
+    this.contacts = new Contacts(store, world, this.network);
+  }
 
   // ---------------------------------------------------------------- user side
 
@@ -155,12 +169,12 @@ export class Desk {
       if (!(await tx.allow(`open:${user}`, this.config.opensPerDay, 24 * 3_600_000, now))) {
         return { status: "refused", notice: MSGS.tooManyOpens };
       }
-      const route = req.instansi !== undefined ? await tx.route(req.instansi) : undefined;
-      const group = route?.group ?? this.config.fallbackGroup;
-      if (group === undefined) {
+      const route = await this.network.routeFor(tx, req.instansi);
+      if (route === undefined) {
         const card = req.instansi !== undefined ? this.world.directory?.card(req.instansi) : undefined;
         return { status: "refused", notice: `${MSGS.noDesk}${card ? `\n\n${card}` : ""}` };
       }
+      const group = route.group;
       const c: Case = {
         v: CASE_VERSION,
         id: await tx.nextCaseId(),
@@ -169,7 +183,7 @@ export class Desk {
         user,
         ...(req.instansi !== undefined ? { instansi: req.instansi } : {}),
         group,
-        fallback: route === undefined,
+        fallback: route.via !== "office",
         fields: req.fields,
         createdAt: now,
         reopened: 0,
@@ -180,7 +194,11 @@ export class Desk {
       await tx.record({ at: now, actor: user, kind: "opened", caseId: c.id, group, ...this.instansiOf(c) });
       await this.announce(tx, c, now);
       this.config.onOpened?.(c.type);
-      return { status: "ok", caseId: c.id, notice: MSGS.opened(c.id, this.instansiName(c)) };
+      const notice =
+        route.via === "office"
+          ? MSGS.opened(c.id, this.instansiName(c))
+          : MSGS.openedElsewhere(c.id, route.via === "manager" ? MSGS.managerDesk : MSGS.centralDesk);
+      return { status: "ok", caseId: c.id, notice };
     });
   }
 
@@ -455,86 +473,6 @@ export class Desk {
     });
   }
 
-  /** `/hubungkan <instansi>`: links when the search is unambiguous, otherwise offers the top matches. */
-  async link(group: GroupInfo, actor: Staff, query: string, allowed: boolean, now: number): Promise<Reply> {
-    if (!allowed) return { text: MSGS.notAllowed };
-    const q = truncate(query.trim(), 200);
-    if (q.length === 0) return { text: MSGS.linkUsage };
-    const hits = this.world.directory?.search(q, 5) ?? [];
-    const [top, second] = hits;
-    if (top === undefined) return { text: MSGS.linkNone(q) };
-    if (top.score >= 0.9 && (second === undefined || top.score - second.score >= 0.1))
-      return this.linkTo(group, actor, top.id, now);
-    await this.store.tx((tx) => tx.saveGroup(group));
-    return {
-      text: MSGS.linkPick,
-      buttons: hits.map((h) => [
-        { label: h.name, data: this.world.buttons.encode({ kind: "link", instansi: h.id }, group.address) },
-      ]),
-    };
-  }
-
-  /** A press on one of /hubungkan's choices. */
-  async linkPick(
-    group: GroupInfo,
-    actor: Staff,
-    data: string,
-    allowed: boolean,
-    now: number,
-  ): Promise<Reply> {
-    const d = this.world.buttons.parse(data, group.address);
-    if (d?.kind !== "link") return { text: MSGS.forged };
-    if (!allowed) return { text: MSGS.notAllowed };
-    return this.linkTo(group, actor, d.instansi, now);
-  }
-
-  private async linkTo(group: GroupInfo, actor: Staff, instansi: string, now: number): Promise<Reply> {
-    const name = this.world.directory?.get(instansi)?.name ?? instansi;
-    return this.store.tx(async (tx) => {
-      await tx.saveGroup(group);
-      const before = await tx.setRoute(instansi, group.address, now);
-      await tx.record({
-        at: now,
-        actor: actor.id,
-        actorName: actor.name,
-        kind: "linked",
-        group: group.address,
-        instansi,
-        ...(before !== undefined && before.group !== group.address ? { detail: { from: before.group } } : {}),
-      });
-      const all = await tx.routesOf(group.address);
-      const names = all.map((r) => this.world.directory?.get(r.instansi)?.name ?? r.instansi).join(", ");
-      const moved = before !== undefined && before.group !== group.address;
-      return {
-        text: `${MSGS.linked(name)}${moved ? `\n${MSGS.movedFrom}` : ""}\nGrup ini sekarang menerima kasus dari: ${names}.`,
-      };
-    });
-  }
-
-  async unlink(group: Address, actor: Staff, query: string, allowed: boolean, now: number): Promise<Reply> {
-    if (!allowed) return { text: MSGS.notAllowed };
-    const q = truncate(query.trim(), 200);
-    const target = q.length > 0 ? this.world.directory?.search(q, 1)[0]?.id : undefined;
-    if (q.length > 0 && target === undefined) return { text: MSGS.linkNone(q) };
-    return this.store.tx(async (tx) => {
-      const mine = (await tx.routesOf(group)).map((r) => r.instansi);
-      const drop = target === undefined ? mine : mine.filter((id) => id === target);
-      if (drop.length === 0) return { text: MSGS.nothingLinked };
-      for (const instansi of drop) {
-        await tx.dropRoute(instansi);
-        await tx.record({
-          at: now,
-          actor: actor.id,
-          actorName: actor.name,
-          kind: "unlinked",
-          group,
-          instansi,
-        });
-      }
-      return { text: MSGS.unlinked(drop.map((id) => this.world.directory?.get(id)?.name ?? id).join(", ")) };
-    });
-  }
-
   /** `/kasus` in an HR group: its open cases; `/kasus <n>`: one case's history. */
   async groupList(group: Address, now: number, caseId?: string): Promise<Reply> {
     if (caseId !== undefined) return this.caseHistory(group, caseId);
@@ -626,6 +564,9 @@ export class Desk {
       if (done) reminded++;
     }
     const purged = await this.store.purgeClosed(now - this.config.retentionMs);
+    // Office cards: ask about old ones, and show users what other instances saved.
+    await this.contacts.askStale(now);
+    await this.contacts.refresh(now);
     return { reminded, purged };
   }
 
@@ -650,9 +591,93 @@ export class Desk {
       const card = result.ref;
       await tx.linkMessage(item.to, card, caseId);
       const current = await tx.getCase(caseId, true);
-      if (current !== undefined) await tx.updateCase({ ...current, card });
+      if (current === undefined) return;
+      await tx.updateCase({ ...current, card });
+      // Only now is it true that the case reached the staff.
+      if (isOpen(current))
+        await tx.enqueue(
+          [this.toUser(current, `c${caseId}:arrived:${current.reopened}:${item.to}`, MSGS.arrived(caseId))],
+          now,
+        );
     } else if (kind === "relay" && result.ref !== undefined) {
       await tx.linkMessage(item.to, result.ref, caseId);
+    }
+  };
+
+  /**
+   * The open cases of a group that cannot be reached take the fallback chain (the instansi's manager
+   * group, then the central desk); the user is told where their case went, or, with no desk left,
+   * gets the office's contact card and the case is returned to the bot. With `why` empty the group
+   * moved (a new chat id): its open cases are announced again there.
+   */
+  private async reroute(tx: DeskTx, from: Address, why: string, now: number): Promise<void> {
+    for (const current of await tx.openCasesOf(from)) {
+      if (why === "") {
+        if (current.card === undefined) await this.announce(tx, current, now);
+        continue;
+      }
+      const route = await this.network.routeFor(tx, current.instansi, from);
+      const { card: _card, topic: _topic, ...rest } = current;
+      if (route === undefined) {
+        const c: Case = { ...rest, status: "returned", closedAt: now };
+        await tx.updateCase(c);
+        await tx.record({
+          at: now,
+          actor: "system",
+          kind: "returned",
+          caseId: c.id,
+          group: from,
+          detail: { why },
+        });
+        const card = c.instansi !== undefined ? this.world.directory?.card(c.instansi) : undefined;
+        await tx.enqueue(
+          [
+            this.toUser(
+              c,
+              `c${c.id}:unreachable:${c.reopened}`,
+              `${MSGS.unreachable(c.id)}${card ? `\n\n${card}` : ""}`,
+            ),
+          ],
+          now,
+        );
+        continue;
+      }
+      const c: Case = { ...rest, group: route.group, fallback: route.via !== "office" };
+      await tx.updateCase(c);
+      await tx.record({
+        at: now,
+        actor: "system",
+        kind: "rerouted",
+        caseId: c.id,
+        group: route.group,
+        detail: { from, why },
+      });
+      await this.announce(tx, c, now);
+      const where =
+        route.via === "manager"
+          ? MSGS.managerDesk
+          : route.via === "central"
+            ? MSGS.centralDesk
+            : (this.instansiName(c) ?? "-");
+      await tx.enqueue([this.toUser(c, `c${c.id}:rerouted:${route.group}`, MSGS.rerouted(c.id, where))], now);
+    }
+  }
+
+  /** Dead-letter hook, in the transaction that buries the item: a group that is gone or moved changes its route. */
+  readonly undeliverable: OnDead = async (tx, item, outcome, now) => {
+    if (!item.group) return; // a person who blocked the bot: nothing to reroute
+    if (outcome.movedTo !== undefined) {
+      await tx.moveGroup(item.to, outcome.movedTo);
+      await tx.record({
+        at: now,
+        actor: "system",
+        kind: "route-moved",
+        group: item.to,
+        detail: { to: outcome.movedTo },
+      });
+      await this.reroute(tx, outcome.movedTo, "", now);
+    } else if (outcome.gone) {
+      await this.network.breakRoute(tx, item.to, truncate(outcome.description, 200), now);
     }
   };
 
@@ -715,8 +740,18 @@ const AUDIT_LABEL: Record<AuditRow["kind"], string> = {
   reopened: "dibuka lagi",
   reminded: "pengingat",
   redacted: "data pribadi dihapus",
+  rerouted: "dialihkan ke grup lain",
   linked: "grup dihubungkan",
   unlinked: "hubungan diputus",
+  "claim-filed": "permintaan grup",
+  "claim-approved": "permintaan disetujui",
+  "claim-rejected": "permintaan ditolak",
+  "route-broken": "grup tidak bisa dihubungi",
+  "route-repaired": "grup bisa dihubungi lagi",
+  "route-moved": "grup pindah",
+  "manager-set": "pengelola wilayah",
+  "card-edited": "kartu kontak diubah",
+  "card-confirmed": "kartu kontak dikonfirmasi",
 };
 
 function whoDid(r: AuditRow): string {
@@ -750,7 +785,17 @@ function formatTime(ms: number): string {
 
 const MSGS = {
   opened: (id: string, instansi: string | undefined) =>
-    `📨 Kasus #${id} sudah dikirim ke petugas kepegawaian${instansi ? ` (${instansi})` : ""}. Jawaban petugas akan muncul di chat ini. Ketik /kasus untuk melihat statusnya.`,
+    `📨 Kasus #${id} sudah dibuat dan sedang dikirim ke petugas kepegawaian${instansi ? ` (${instansi})` : ""}. Saya kabari begitu sampai; jawaban petugas juga muncul di chat ini. Ketik /kasus untuk melihat statusnya.`,
+  openedElsewhere: (id: string, where: string) =>
+    `📨 Kasus #${id} sudah dibuat. Petugas instansi Anda belum bisa dihubungi lewat Pandu, jadi kasus ini saya teruskan ke ${where}; mereka meneruskannya ke instansi Anda. Saya kabari begitu sampai. Ketik /kasus untuk melihat statusnya.`,
+  managerDesk: "grup pengelola wilayah (kantor regional)",
+  centralDesk: "meja petugas pusat Pandu",
+  arrived: (id: string) =>
+    `✓ Kasus #${id} sudah sampai di grup petugas. Mohon tunggu jawabannya di chat ini.`,
+  rerouted: (id: string, where: string) =>
+    `ℹ️ Kasus #${id} belum bisa sampai ke petugas instansi Anda (grup mereka tidak bisa dihubungi). Kasus Anda kami teruskan ke ${where}.`,
+  unreachable: (id: string) =>
+    `⚠️ Kasus #${id} belum bisa sampai ke petugas: grup petugas instansi Anda tidak bisa dihubungi dan belum ada meja pengganti. Mohon hubungi kantor kepegawaian Anda langsung:`,
   existing: (id: string) =>
     `Anda masih punya kasus #${id} yang terbuka. Data baru ini saya tambahkan ke kasus itu.`,
   existingOnReopen: (id: string) =>
@@ -785,13 +830,4 @@ const MSGS = {
   youReturned: (id: string) => `Kasus #${id} dikembalikan ke bot.`,
   notForwarded: (id: string, status: Case["status"] | undefined) =>
     `Kasus #${id} ${status === undefined ? "tidak ditemukan" : `sudah ${statusLabel(status)}`}; pesan ini tidak diteruskan ke pengguna.`,
-  notAllowed: "Hanya admin grup ini atau admin Pandu yang boleh mengatur instansi grup.",
-  linkUsage: "Pemakaian: /hubungkan <nama instansi>, mis. /hubungkan kab bogor",
-  linkNone: (q: string) => `Instansi "${truncate(q, 100)}" tidak ditemukan di direktori.`,
-  linkPick: "Pilih instansi yang dilayani grup ini:",
-  linked: (name: string) => `✅ ${name} terhubung ke grup ini. Kasus dari pegawainya akan masuk ke sini.`,
-  movedFrom: "(Sebelumnya instansi ini terhubung ke grup lain; sekarang dipindah ke sini.)",
-  nothingLinked: "Grup ini belum terhubung ke instansi mana pun.",
-  unlinked: (names: string) =>
-    `Hubungan dengan ${names} diputus. Kasus baru dari instansi itu masuk ke meja pusat.`,
 } as const;

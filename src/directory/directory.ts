@@ -13,7 +13,7 @@
  */
 import MiniSearch from "minisearch";
 import { foldText, tokens } from "../core/text/fold.ts";
-import type { DirectoryHit, DirectoryLookup } from "../core/world.ts";
+import type { DirectoryHit, DirectoryLookup, OfficeCard } from "../core/world.ts";
 import type { Instansi, InstansiKind } from "./schema.ts";
 
 export interface InstansiCard {
@@ -143,11 +143,13 @@ export function createDirectory(entries: readonly Instansi[], options: Directory
     return entry;
   };
 
+  let office = new Map<string, { card: OfficeCard; stale: boolean }>();
   const cardOf = (id: string): InstansiCard | undefined => {
     const entry = byId.get(id);
     const servedBy = resolve(id);
     if (!entry || !servedBy) return undefined;
-    return { entry, servedBy, text: renderCard(entry, servedBy) };
+    const kept = office.get(servedBy.id);
+    return { entry, servedBy, text: renderCard(entry, servedBy, kept) };
   };
 
   const search = (query: string, limit = DEFAULT_LIMIT): DirectoryHit[] => {
@@ -193,6 +195,20 @@ export function createDirectory(entries: readonly Instansi[], options: Directory
     resolve,
     cardOf,
     card: (id) => cardOf(id)?.text ?? unknownCard(id),
+    servedBy: (id) => resolve(id)?.id ?? id,
+    useOfficeCards: (cards, now) => {
+      office = new Map(
+        cards.map((card) => [
+          card.instansi,
+          { card: { ...card }, stale: now - card.confirmedAt > OFFICE_CARD_FRESH_MS },
+        ]),
+      );
+    },
+    within: (id) => {
+      const entry = byId.get(id);
+      if (entry?.kind !== "provinsi") return [id];
+      return [id, ...entries.filter((e) => e.provinceId === id).map((e) => e.id)];
+    },
   };
 }
 
@@ -359,23 +375,60 @@ function editDistance(a: string, b: string, max: number): number {
 }
 
 const HELPDESK_BKN = '• Helpdesk BKN di ASN Digital: asndigital.bkn.go.id → menu "Layanan Pendukung".';
+/** BKN's complaint portal, linked from BKN office websites (Kanreg XIV, UPT BKN Jambi), 2025–2026 (domain.md §8.2). */
+const HELPDESK_SIASN = "• Helpdesk SIASN (portal pengaduan BKN): https://support-siasn.bkn.go.id";
+/** An office's card not confirmed for this long is shown as possibly outdated. */
+export const OFFICE_CARD_FRESH_MS = 365 * 24 * 3_600_000;
 
 function isRegional(entry: Instansi): boolean {
   return entry.kind === "provinsi" || entry.kind === "kabupaten" || entry.kind === "kota";
 }
 
-function renderCard(entry: Instansi, servedBy: Instansi): string {
+/** "01-12-2026" (WIB). */
+function day(ms: number): string {
+  const d = new Date(ms + 7 * 3_600_000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCDate())}-${p(d.getUTCMonth() + 1)}-${d.getUTCFullYear()}`;
+}
+
+/** The lines of an office's own card, with who kept it and when. */
+function officeLines(servedBy: Instansi, kept: { card: OfficeCard; stale: boolean }): string[] {
+  const c = kept.card;
+  const lines: string[] = [];
+  if (c.address) lines.push(`• Alamat: ${c.address}`);
+  if (c.phone) lines.push(`• Telepon: ${c.phone}`);
+  if (c.whatsapp) lines.push(`• WhatsApp: ${c.whatsapp}`);
+  if (c.email) lines.push(`• Email: ${c.email}`);
+  if (c.website) lines.push(`• Situs: ${c.website}`);
+  if (c.hours) lines.push(`• Jam layanan: ${c.hours}`);
+  if (lines.length === 0 && !c.note) return [];
+  const out = [`Kontak (diperbarui oleh petugas ${servedBy.name}, ${day(c.updatedAt)}):`, ...lines];
+  if (c.note) out.push(`Catatan kantor: ${c.note}`);
+  if (kept.stale)
+    out.push(`⚠️ Kartu ini belum dikonfirmasi sejak ${day(c.confirmedAt)}; mungkin sudah berubah.`);
+  return out;
+}
+
+function renderCard(
+  entry: Instansi,
+  servedBy: Instansi,
+  kept?: { card: OfficeCard; stale: boolean },
+): string {
   const lines = [`🏢 ${entry.name}`];
   const mapped = servedBy.id !== entry.id;
   if (mapped) {
     lines.push(entry.note ?? `Urusan kepegawaiannya dilayani unit kepegawaian ${servedBy.name}.`);
   }
   const regional = isRegional(servedBy);
-  const unverified = regional
-    ? " (nama badan bisa berbeda; cek situs resmi pemda)"
-    : " (nama unit bisa berbeda; tanyakan pengelola kepegawaian di kantor Anda)";
-  lines.push(`Unit kepegawaian: ${servedBy.hrUnit}${servedBy.hrUnitVerified ? "" : unverified}`);
+  if (kept?.card.officeName) lines.push(`Unit kepegawaian: ${kept.card.officeName}`);
+  else {
+    const unverified = regional
+      ? " (nama badan bisa berbeda; cek situs resmi pemda)"
+      : " (nama unit bisa berbeda; tanyakan pengelola kepegawaian di kantor Anda)";
+    lines.push(`Unit kepegawaian: ${servedBy.hrUnit}${servedBy.hrUnitVerified ? "" : unverified}`);
+  }
 
+  const office = kept !== undefined ? officeLines(servedBy, kept) : [];
   const contact = (!mapped ? entry.contact : undefined) ?? servedBy.contact;
   const contactLines: string[] = [];
   if (contact?.email) contactLines.push(`• Email: ${contact.email}`);
@@ -383,10 +436,11 @@ function renderCard(entry: Instansi, servedBy: Instansi): string {
   if (contact?.website) contactLines.push(`• Situs: ${contact.website}`);
   if (contact?.address) contactLines.push(`• Alamat: ${contact.address}`);
   if (contact?.helpdesk) contactLines.push(`• Helpdesk: ${contact.helpdesk}`);
+  if (office.length > 0) lines.push(...office);
   if (contactLines.length > 0) {
-    lines.push("Kontak:", ...contactLines);
+    lines.push(office.length > 0 ? "Kontak dari data Pandu:" : "Kontak:", ...contactLines);
     if (contact?.source) lines.push(`Sumber kontak: ${contact.source}`);
-  } else {
+  } else if (office.length === 0) {
     lines.push("Kontak: belum tercatat di Pandu.");
   }
 
@@ -397,12 +451,14 @@ function renderCard(entry: Instansi, servedBy: Instansi): string {
     lines.push(
       "• Datangi atau hubungi unit kepegawaian (BKPSDM/BKD) di kantor pemda Anda, lewat atasan atau pengelola kepegawaian di kantor Anda.",
       HELPDESK_BKN,
+      HELPDESK_SIASN,
       "• Kantor Regional BKN yang membawahi wilayah Anda.",
     );
   } else {
     lines.push(
       "• Hubungi pengelola kepegawaian di kantor (satuan kerja) Anda; merekalah yang mengajukan perubahan email ke unit kepegawaian pusat.",
       HELPDESK_BKN,
+      HELPDESK_SIASN,
     );
   }
   return lines.join("\n");
@@ -415,6 +471,7 @@ function unknownCard(id: string): string {
     "Yang bisa Anda lakukan:",
     "• Hubungi pengelola kepegawaian di kantor Anda: pemda lewat BKPSDM/BKD, instansi pusat lewat Biro SDM / Kepegawaian.",
     HELPDESK_BKN,
+    HELPDESK_SIASN,
     "• Kantor Regional BKN yang membawahi wilayah Anda.",
   ].join("\n");
 }

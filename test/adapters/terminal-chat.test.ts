@@ -92,7 +92,11 @@ describe("npm run chat: the HR desk loop on one machine", () => {
     });
     expect(result.status).toBe(0);
     const out = result.stdout;
-    expect(out).toContain("📨 Kasus #1 sudah dikirim ke petugas kepegawaian (Kabupaten Bogor)");
+    // The terminal has one desk, the central one: the user is told the truth about where the case went,
+    // and that it arrived once it did.
+    expect(out).toContain("📨 Kasus #1 sudah dibuat. Petugas instansi Anda belum bisa dihubungi lewat Pandu");
+    expect(out).toContain("meja petugas pusat Pandu");
+    expect(out).toContain("Pandu: ✓ Kasus #1 sudah sampai di grup petugas.");
     expect(out).toContain("[Meja HR] 💬 Pesan pengguna · kasus #1\nTolong dibantu ya");
     expect(out).toContain("#1 · Perbaikan email akun · Kabupaten Bogor · menunggu petugas");
     expect(out).toContain("(Kasus #1 Anda ambil.)");

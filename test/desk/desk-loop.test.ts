@@ -22,6 +22,7 @@ function setup(config: Partial<typeof DEFAULT_DESK_CONFIG> = {}) {
   const desk = new Desk(new MemoryDeskStore(), world, {
     ...DEFAULT_DESK_CONFIG,
     fallbackGroup: `tg:${FALLBACK}`,
+    admins: [`tg:${ADMIN}`],
     ...config,
   });
   let clock = NOW;
@@ -100,6 +101,20 @@ function setup(config: Partial<typeof DEFAULT_DESK_CONFIG> = {}) {
   };
 }
 
+/** The bot admin approves the last claim sent to them (from their private chat). */
+async function approveLast(s: ReturnType<typeof setup>) {
+  await s.t.flush(s.clock);
+  const ask = [...s.sends(ADMIN)].reverse().find((c) => String(c.payload.text).startsWith("🛂 Permintaan"));
+  const approve = (
+    ask?.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined
+  )?.inline_keyboard
+    .flat()
+    .find((b) => b.text === "✅ Setujui");
+  if (approve === undefined) throw new Error("no claim to approve");
+  await s.t.tap(ADMIN, approve.callback_data);
+  await s.t.flush(s.clock);
+}
+
 async function openEmailCase(s: ReturnType<typeof setup>, instansi = "kab bogor") {
   const { t, tapUser } = s;
   await t.text(USER, "/start");
@@ -124,12 +139,18 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     await s.groupText(STAFF, "/hubungkan kab bogor");
     expect(String(t.calls.at(-1)?.payload.text)).toContain("Hanya admin grup");
     await s.groupText({ id: HR_ADMIN, is_bot: false, first_name: "Kepala" }, "/hubungkan kab bogor");
-    expect(String(t.calls.at(-1)?.payload.text)).toContain("Kabupaten Bogor terhubung ke grup ini");
+    expect(String(t.calls.at(-1)?.payload.text)).toContain("menunggu persetujuan");
+    await approveLast(s);
+    expect(String(s.sends(GROUP).at(-1)?.payload.text)).toContain(
+      "Disetujui: grup ini sekarang menerima kasus dari Kabupaten Bogor",
+    );
 
     await openEmailCase(s);
     const confirm = s.sends(USER).map((c) => String(c.payload.text));
     expect(
-      confirm.some((x) => x.startsWith("📨 Kasus #1 sudah dikirim ke petugas kepegawaian (Kabupaten Bogor)")),
+      confirm.some((x) =>
+        x.startsWith("📨 Kasus #1 sudah dibuat dan sedang dikirim ke petugas kepegawaian (Kabupaten Bogor)"),
+      ),
     ).toBe(true);
     expect(confirm.at(-1)).toContain("Kasus Anda ada di tangan petugas");
     expect(await t.store.peek(`tg:${USER}`)).toMatchObject({
@@ -138,8 +159,11 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
       vars: { kasus: "1" },
     });
 
-    // The card reaches the group once, with everything HR needs.
-    expect(await t.flush(s.clock)).toBe(1);
+    // The card reaches the group once, with everything HR needs; then (only then) the user hears it arrived.
+    expect(await t.flush(s.clock)).toBe(2);
+    expect(String(s.sends(USER).at(-1)?.payload.text)).toBe(
+      "✓ Kasus #1 sudah sampai di grup petugas. Mohon tunggu jawabannya di chat ini.",
+    );
     const card = s.sends(GROUP).at(-1)!;
     const cardText = String(card.payload.text);
     for (const part of [
@@ -304,6 +328,7 @@ describe("HR desk: forum topics and reopening", () => {
         entities: [{ type: "bot_command", offset: 0, length: 10 }],
       },
     } as never);
+    await approveLast(s);
     await openEmailCase(s);
     await t.flush(s.clock);
     const topicCall = t.calls.find((c) => c.method === "createForumTopic");

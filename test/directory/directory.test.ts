@@ -181,9 +181,41 @@ describe("cards", () => {
         "Yang bisa Anda lakukan:",
         "• Datangi atau hubungi unit kepegawaian (BKPSDM/BKD) di kantor pemda Anda, lewat atasan atau pengelola kepegawaian di kantor Anda.",
         '• Helpdesk BKN di ASN Digital: asndigital.bkn.go.id → menu "Layanan Pendukung".',
+        "• Helpdesk SIASN (portal pengaduan BKN): https://support-siasn.bkn.go.id",
         "• Kantor Regional BKN yang membawahi wilayah Anda.",
       ].join("\n"),
     );
+  });
+
+  it("shows the card an office keeps itself, who updated it and when, and marks it when a year old", () => {
+    const fresh = Date.UTC(2026, 10, 1);
+    const card = {
+      instansi: "32.01",
+      officeName: "BKPSDM Kabupaten Bogor",
+      address: "Jl. Tegar Beriman No. 1, Cibinong",
+      phone: "+622518123456",
+      whatsapp: "+6281234567890",
+      hours: "Senin–Jumat 08.00–15.00 WIB",
+      updatedBy: "tg:900",
+      updatedName: "Kepala",
+      updatedAt: fresh,
+      confirmedAt: fresh,
+    };
+    dir.useOfficeCards([card], fresh + 24 * 3_600_000);
+    const text = dir.card("32.01");
+    expect(text).toContain("Unit kepegawaian: BKPSDM Kabupaten Bogor\n");
+    expect(text).toContain("Kontak (diperbarui oleh petugas Kabupaten Bogor, 01-11-2026):");
+    expect(text).toContain("• Telepon: +622518123456");
+    expect(text).toContain("• WhatsApp: +6281234567890");
+    expect(text).not.toContain("belum tercatat");
+    expect(text).not.toContain("mungkin sudah berubah");
+    expect(text).not.toContain("Kepala"); // the staff member's name is not shown to users
+    dir.useOfficeCards([card], fresh + 366 * 24 * 3_600_000);
+    expect(dir.card("32.01")).toContain(
+      "⚠️ Kartu ini belum dikonfirmasi sejak 01-11-2026; mungkin sudah berubah.",
+    );
+    dir.useOfficeCards([], fresh);
+    expect(dir.card("32.01")).toContain("Kontak: belum tercatat di Pandu.");
   });
 
   it.each(["32.01", "32", "kemenag", "31.74", "not-an-id"])(

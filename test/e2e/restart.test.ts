@@ -169,7 +169,8 @@ describe.skipIf(SKIP_REDIS || SKIP_PG)(
       await step(() => telegram.text(USER, "budi.baru@gmail.com"));
       await step(() => telegram.text(USER, "kota surabaya"));
       await step(() => telegram.tap(USER, "Kota Surabaya"));
-      await step(() => telegram.tap(USER, "✅ Kirim ke petugas"), 2);
+      // The notice, the waiting room, and (once the card is in the group) that it arrived.
+      await step(() => telegram.tap(USER, "✅ Kirim ke petugas"), 3);
       expect(telegram.sent.filter((m) => m.chat_id === USER).some((m) => m.text.includes("Kasus #"))).toBe(
         true,
       );

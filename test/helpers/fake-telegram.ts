@@ -75,7 +75,14 @@ export class FakeTelegram {
         (m) => m.chat_id === chatId && m.reply_markup?.inline_keyboard.flat().some((b) => b.text === label),
       );
     const button = last?.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
-    if (button?.callback_data === undefined) throw new Error(`no button '${label}' in chat ${chatId}`);
+    if (button?.callback_data === undefined)
+      throw new Error(
+        `no button '${label}' in chat ${chatId}; last messages: ${this.sent
+          .filter((m) => m.chat_id === chatId)
+          .slice(-4)
+          .map((m) => m.text.slice(0, 80))
+          .join(" | ")}`,
+      );
     const id = this.nextUpdateId++;
     const chat =
       chatId < 0

@@ -416,7 +416,12 @@ export function deskStoreContract(
           expect((await tx.routesOf("tg:-5")).map((r) => r.instansi).sort()).toEqual(["32.01", "32.02"]);
           await tx.dropRoute("32.02");
           expect(await tx.route("32.02")).toBeUndefined();
-          expect(await tx.group("tg:-5")).toEqual({ address: "tg:-5", forum: true, title: "HR" });
+          expect(await tx.group("tg:-5")).toEqual({
+            address: "tg:-5",
+            forum: true,
+            title: "HR",
+            public: false,
+          });
           expect(await tx.caseOfMessage("tg:-5", "100")).toBe("9");
           expect(await tx.caseOfMessage("tg:-6", "100")).toBeUndefined();
           expect(await tx.caseOfTopic("tg:-5", "7")).toBe("9");

@@ -24,7 +24,9 @@ import type {
   DeskStore,
   DeskTx,
   GroupInfo,
+  OfficeCard,
   Route,
+  RouteClaim,
   StatsFilter,
 } from "../../stores.ts";
 
@@ -73,6 +75,10 @@ export class MemoryDeskStore implements DeskStore {
   private readonly messages = new Map<string, string>();
   private readonly topics = new Map<string, string>();
   private readonly windows = new Map<string, { start: number; count: number }>();
+  private claimSeq = 0;
+  private readonly claims = new Map<string, RouteClaim>();
+  private readonly managers = new Map<string, { group: Address; instansi: string; since: number }>();
+  private readonly cards = new Map<string, OfficeCard>();
   // The outbox.
   private readonly items = new Map<string, QueuedItem>();
   private readonly queues = new Map<Address, string[]>();
@@ -141,12 +147,43 @@ export class MemoryDeskStore implements DeskStore {
     return [...this.audit.values()].filter((r) => r.caseId === caseId).sort((a, b) => a.id - b.id);
   }
 
+  async groupHistory(group: Address, limit: number): Promise<AuditRow[]> {
+    return [...this.audit.values()]
+      .filter((r) => r.group === group)
+      .sort((a, b) => b.id - a.id)
+      .slice(0, limit);
+  }
+
+  async officeCards(): Promise<OfficeCard[]> {
+    return [...this.cards.values()].map((c) => ({ ...c }));
+  }
+
+  async staleCards(before: number, askedBefore: number, limit: number): Promise<OfficeCard[]> {
+    return [...this.cards.values()]
+      .filter((c) => c.confirmedAt <= before && (c.askedAt === undefined || c.askedAt <= askedBefore))
+      .sort((a, b) => a.confirmedAt - b.confirmedAt)
+      .slice(0, limit)
+      .map((c) => ({ ...c }));
+  }
+
+  async group(address: Address): Promise<GroupInfo | undefined> {
+    const g = this.groups.get(address);
+    return g === undefined ? undefined : structuredClone(g);
+  }
+
+  async brokenGroups(): Promise<GroupInfo[]> {
+    const routed = new Set([...this.routes.values()].map((r) => r.group));
+    return [...this.groups.values()]
+      .filter((g) => g.broken !== undefined && routed.has(g.address))
+      .map((g) => structuredClone(g));
+  }
+
   async stats(filter: StatsFilter): Promise<DeskStats> {
     const all = this.all().filter(
       (c) =>
         (filter.from === undefined || c.createdAt >= filter.from) &&
         (filter.to === undefined || c.createdAt < filter.to) &&
-        (filter.instansi === undefined || c.instansi === filter.instansi) &&
+        (filter.instansi === undefined || [filter.instansi].flat().includes(c.instansi ?? "")) &&
         (filter.group === undefined || c.group === filter.group),
     );
     const count = (key: (c: Case) => string) => {
@@ -276,10 +313,99 @@ export class MemoryDeskStore implements DeskStore {
         j.delete(store.routes, instansi);
       },
       async group(address) {
-        return store.groups.get(address);
+        const g = store.groups.get(address);
+        return g === undefined ? undefined : structuredClone(g);
       },
       async saveGroup(info) {
-        j.set(store.groups, info.address, { ...info });
+        const before = store.groups.get(info.address);
+        const { broken: _b, movedTo: _m, ...given } = info;
+        j.set(store.groups, info.address, {
+          ...given,
+          public: info.public ?? before?.public ?? false,
+          ...(before?.broken !== undefined ? { broken: before.broken } : {}),
+          ...(before?.movedTo !== undefined ? { movedTo: before.movedTo } : {}),
+        });
+      },
+      async markBroken(group, why, now) {
+        const g = store.groups.get(group) ?? { address: group, forum: false };
+        j.set(store.groups, group, { ...g, broken: { at: g.broken?.at ?? now, why } });
+      },
+      async repair(group) {
+        const g = store.groups.get(group);
+        if (g?.broken === undefined) return;
+        const { broken: _b, ...rest } = g;
+        j.set(store.groups, group, rest);
+      },
+      async moveGroup(from, to) {
+        const g = store.groups.get(from) ?? { address: from, forum: false };
+        const { broken: _b, ...rest } = g;
+        j.set(store.groups, to, { ...rest, address: to, ...(store.groups.get(to) ?? {}) });
+        j.set(store.groups, from, { ...g, movedTo: to });
+        for (const [id, r] of store.routes)
+          if (r.group === from) j.set(store.routes, id, { ...r, group: to });
+        for (const [key, m] of store.managers)
+          if (m.group === from) {
+            j.delete(store.managers, key);
+            j.set(store.managers, `${to}|${m.instansi}`, { ...m, group: to });
+          }
+        for (const [id, c] of store.claims)
+          if (c.group === from && c.status === "pending") j.set(store.claims, id, { ...c, group: to });
+        for (const c of store.all()) {
+          if (c.group !== from || !isOpen(c)) continue;
+          const { card: _c, topic: _t, ...rest } = c;
+          j.set(store.cases, c.id, JSON.stringify(Case.parse({ ...rest, group: to })));
+        }
+      },
+      async openCasesOf(group) {
+        return store.all().filter((c) => c.group === group && isOpen(c));
+      },
+      async pendingClaim(group, instansi) {
+        const c = [...store.claims.values()].find(
+          (x) => x.group === group && x.instansi === instansi && x.status === "pending",
+        );
+        return c === undefined ? undefined : { ...c };
+      },
+      async insertClaim(claim) {
+        if (
+          [...store.claims.values()].some(
+            (x) => x.group === claim.group && x.instansi === claim.instansi && x.status === "pending",
+          )
+        )
+          throw new Error("a claim is pending already");
+        const c: RouteClaim = { ...claim, id: String(++store.claimSeq) };
+        j.set(store.claims, c.id, c);
+        return { ...c };
+      },
+      async getClaim(id) {
+        const c = store.claims.get(id);
+        return c === undefined ? undefined : { ...c };
+      },
+      async updateClaim(claim) {
+        if (!store.claims.has(claim.id)) throw new Error(`claim ${claim.id} does not exist`);
+        j.set(store.claims, claim.id, { ...claim });
+      },
+      async managersOf(instansi) {
+        return [...store.managers.values()].filter((m) => m.instansi === instansi).map((m) => m.group);
+      },
+      async managed(group) {
+        return [...store.managers.values()]
+          .filter((m) => m.group === group)
+          .map((m) => m.instansi)
+          .sort();
+      },
+      async setManaged(group, instansi, now) {
+        for (const [key, m] of store.managers)
+          if (m.group === group && !instansi.includes(m.instansi)) j.delete(store.managers, key);
+        for (const id of instansi)
+          if (!store.managers.has(`${group}|${id}`))
+            j.set(store.managers, `${group}|${id}`, { group, instansi: id, since: now });
+      },
+      async officeCard(instansi) {
+        const c = store.cards.get(instansi);
+        return c === undefined ? undefined : { ...c };
+      },
+      async saveOfficeCard(card) {
+        j.set(store.cards, card.instansi, { ...card });
       },
       async linkMessage(group, ref, caseId) {
         j.set(store.messages, `${group}|${ref}`, caseId);

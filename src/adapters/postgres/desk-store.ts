@@ -26,7 +26,9 @@ import type {
   DeskStore,
   DeskTx,
   GroupInfo,
+  OfficeCard,
   Route,
+  RouteClaim,
   StatsFilter,
 } from "../../stores.ts";
 
@@ -122,6 +124,129 @@ interface ItemRow {
   attempts: number;
 }
 
+interface GroupRow {
+  addr: string;
+  title: string | null;
+  forum: boolean;
+  public: boolean;
+  broken_at: Date | null;
+  broken_why: string | null;
+  moved_to: string | null;
+}
+
+function toGroup(r: GroupRow): GroupInfo {
+  return {
+    address: r.addr,
+    forum: r.forum,
+    public: r.public,
+    ...(r.title !== null ? { title: r.title } : {}),
+    ...(r.broken_at !== null ? { broken: { at: r.broken_at.getTime(), why: r.broken_why ?? "" } } : {}),
+    ...(r.moved_to !== null ? { movedTo: r.moved_to } : {}),
+  };
+}
+
+interface ClaimRow {
+  id: string;
+  group_addr: string;
+  instansi: string;
+  status: RouteClaim["status"];
+  requested_by: string;
+  requested_name: string | null;
+  requested_at: Date;
+  members: number | null;
+  decided_by: string | null;
+  decided_name: string | null;
+  decided_at: Date | null;
+}
+
+function toClaim(r: ClaimRow): RouteClaim {
+  return {
+    id: String(r.id),
+    group: r.group_addr,
+    instansi: r.instansi,
+    status: r.status,
+    requestedBy: r.requested_by,
+    requestedAt: r.requested_at.getTime(),
+    ...(r.requested_name !== null ? { requestedName: r.requested_name } : {}),
+    ...(r.members !== null ? { members: r.members } : {}),
+    ...(r.decided_by !== null ? { decidedBy: r.decided_by } : {}),
+    ...(r.decided_name !== null ? { decidedName: r.decided_name } : {}),
+    ...(r.decided_at !== null ? { decidedAt: r.decided_at.getTime() } : {}),
+  };
+}
+
+const CARD_FIELDS = [
+  "office_name",
+  "address",
+  "phone",
+  "whatsapp",
+  "email",
+  "website",
+  "hours",
+  "note",
+] as const;
+const CARD_KEYS = [
+  "officeName",
+  "address",
+  "phone",
+  "whatsapp",
+  "email",
+  "website",
+  "hours",
+  "note",
+] as const;
+
+interface CardRow extends Record<(typeof CARD_FIELDS)[number], string | null> {
+  instansi: string;
+  updated_by: string;
+  updated_name: string | null;
+  updated_at: Date;
+  confirmed_at: Date;
+  asked_at: Date | null;
+}
+
+function toCard(r: CardRow): OfficeCard {
+  const card: OfficeCard = {
+    instansi: r.instansi,
+    updatedBy: r.updated_by,
+    updatedAt: r.updated_at.getTime(),
+    confirmedAt: r.confirmed_at.getTime(),
+    ...(r.updated_name !== null ? { updatedName: r.updated_name } : {}),
+    ...(r.asked_at !== null ? { askedAt: r.asked_at.getTime() } : {}),
+  };
+  CARD_FIELDS.forEach((column, i) => {
+    const value = r[column];
+    if (value !== null) card[CARD_KEYS[i]!] = value;
+  });
+  return card;
+}
+
+interface AuditDbRow {
+  id: string;
+  at: Date;
+  actor: string;
+  actor_name: string | null;
+  kind: AuditRow["kind"];
+  case_id: string | null;
+  group_addr: string | null;
+  instansi: string | null;
+  detail: AuditRow["detail"] | null;
+}
+
+function toAudit(r: AuditDbRow): AuditRow {
+  return {
+    id: Number(r.id),
+    at: r.at.getTime(),
+    actor: r.actor,
+    kind: r.kind,
+    ...(r.actor_name !== null ? { actorName: r.actor_name } : {}),
+    ...(r.case_id !== null ? { caseId: String(r.case_id) } : {}),
+    ...(r.group_addr !== null ? { group: r.group_addr } : {}),
+    ...(r.instansi !== null ? { instansi: r.instansi } : {}),
+    ...(r.detail !== null ? { detail: r.detail } : {}),
+  };
+}
+
 function toItem(r: ItemRow): OutboxItem {
   return {
     id: r.id,
@@ -208,28 +333,43 @@ export class PostgresDeskStore implements DeskStore {
 
   async history(caseId: string): Promise<AuditRow[]> {
     if (!/^\d{1,18}$/.test(caseId)) return [];
-    const { rows } = await this.pool.query<{
-      id: string;
-      at: Date;
-      actor: string;
-      actor_name: string | null;
-      kind: AuditRow["kind"];
-      case_id: string | null;
-      group_addr: string | null;
-      instansi: string | null;
-      detail: AuditRow["detail"] | null;
-    }>("select * from audit where case_id = $1 order by id", [caseId]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      at: r.at.getTime(),
-      actor: r.actor,
-      kind: r.kind,
-      ...(r.actor_name !== null ? { actorName: r.actor_name } : {}),
-      ...(r.case_id !== null ? { caseId: r.case_id } : {}),
-      ...(r.group_addr !== null ? { group: r.group_addr } : {}),
-      ...(r.instansi !== null ? { instansi: r.instansi } : {}),
-      ...(r.detail !== null ? { detail: r.detail } : {}),
-    }));
+    const { rows } = await this.pool.query<AuditDbRow>("select * from audit where case_id = $1 order by id", [
+      caseId,
+    ]);
+    return rows.map(toAudit);
+  }
+
+  async groupHistory(group: Address, limit: number): Promise<AuditRow[]> {
+    const { rows } = await this.pool.query<AuditDbRow>(
+      "select * from audit where group_addr = $1 order by id desc limit $2",
+      [group, limit],
+    );
+    return rows.map(toAudit);
+  }
+
+  async officeCards(): Promise<OfficeCard[]> {
+    return (await this.pool.query<CardRow>("select * from contact_cards")).rows.map(toCard);
+  }
+
+  async staleCards(before: number, askedBefore: number, limit: number): Promise<OfficeCard[]> {
+    const { rows } = await this.pool.query<CardRow>(
+      `select * from contact_cards where confirmed_at <= $1 and (asked_at is null or asked_at <= $2)
+        order by confirmed_at limit $3`,
+      [at(before), at(askedBefore), limit],
+    );
+    return rows.map(toCard);
+  }
+
+  async group(address: Address): Promise<GroupInfo | undefined> {
+    const row = (await this.pool.query<GroupRow>("select * from groups where addr = $1", [address])).rows[0];
+    return row === undefined ? undefined : toGroup(row);
+  }
+
+  async brokenGroups(): Promise<GroupInfo[]> {
+    const { rows } = await this.pool.query<GroupRow>(
+      "select g.* from groups g where g.broken_at is not null and exists (select 1 from routes r where r.group_addr = g.addr)",
+    );
+    return rows.map(toGroup);
   }
 
   async stats(filter: StatsFilter): Promise<DeskStats> {
@@ -241,7 +381,7 @@ export class PostgresDeskStore implements DeskStore {
     };
     if (filter.from !== undefined) add("created_at >= ?", at(filter.from));
     if (filter.to !== undefined) add("created_at < ?", at(filter.to));
-    if (filter.instansi !== undefined) add("instansi = ?", filter.instansi);
+    if (filter.instansi !== undefined) add("instansi = any(?::text[])", [filter.instansi].flat());
     if (filter.group !== undefined) add("group_addr = ?", filter.group);
     const scope = where.length > 0 ? `where ${where.join(" and ")}` : "";
     const { rows } = await this.pool.query<{
@@ -489,23 +629,143 @@ export class PostgresDeskStore implements DeskStore {
         await client.query("delete from routes where instansi = $1", [instansi]);
       },
       async group(address) {
-        const row = await one<{ addr: string; title: string | null; forum: boolean }>(
-          "select * from groups where addr = $1",
-          [address],
-        );
-        return row === undefined
-          ? undefined
-          : ({
-              address: row.addr,
-              forum: row.forum,
-              ...(row.title !== null ? { title: row.title } : {}),
-            } as GroupInfo);
+        const row = await one<GroupRow>("select * from groups where addr = $1", [address]);
+        return row === undefined ? undefined : toGroup(row);
       },
       async saveGroup(info) {
         await client.query(
-          `insert into groups (addr, title, forum) values ($1, $2, $3)
-           on conflict (addr) do update set title = excluded.title, forum = excluded.forum`,
-          [info.address, info.title ?? null, info.forum],
+          `insert into groups (addr, title, forum, public) values ($1, $2, $3, coalesce($4, false))
+           on conflict (addr) do update set title = excluded.title, forum = excluded.forum,
+             public = coalesce($4, groups.public)`,
+          [info.address, info.title ?? null, info.forum, info.public ?? null],
+        );
+      },
+      async markBroken(group, why, now) {
+        await client.query(
+          `insert into groups (addr, forum, broken_at, broken_why) values ($1, false, $2, $3)
+           on conflict (addr) do update set broken_at = coalesce(groups.broken_at, $2), broken_why = $3`,
+          [group, at(now), why],
+        );
+      },
+      async repair(group) {
+        await client.query("update groups set broken_at = null, broken_why = null where addr = $1", [group]);
+      },
+      async moveGroup(from, to) {
+        await client.query(
+          `insert into groups (addr, title, forum, public) select $2, title, forum, public from groups where addr = $1
+           on conflict (addr) do nothing`,
+          [from, to],
+        );
+        await client.query("update groups set moved_to = $2 where addr = $1", [from, to]);
+        await client.query("update routes set group_addr = $2 where group_addr = $1", [from, to]);
+        await client.query(
+          `insert into managers (group_addr, instansi, since) select $2, instansi, since from managers where group_addr = $1
+           on conflict do nothing`,
+          [from, to],
+        );
+        await client.query("delete from managers where group_addr = $1", [from]);
+        await client.query("update claims set group_addr = $2 where group_addr = $1 and status = 'pending'", [
+          from,
+          to,
+        ]);
+        await client.query(
+          `update cases set group_addr = $2, card_ref = null, topic_ref = null where group_addr = $1 and ${OPEN}`,
+          [from, to],
+        );
+      },
+      async openCasesOf(group) {
+        const { rows } = await client.query<CaseRow>(
+          `select ${CASE_COLUMNS} from cases where group_addr = $1 and ${OPEN} order by id for update`,
+          [group],
+        );
+        return rows.flatMap((r) => store.toCase(r) ?? []);
+      },
+      async pendingClaim(group, instansi) {
+        const row = await one<ClaimRow>(
+          "select * from claims where group_addr = $1 and instansi = $2 and status = 'pending' for update",
+          [group, instansi],
+        );
+        return row === undefined ? undefined : toClaim(row);
+      },
+      async insertClaim(c) {
+        const row = await one<ClaimRow>(
+          `insert into claims (group_addr, instansi, status, requested_by, requested_name, requested_at, members)
+           values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+          [
+            c.group,
+            c.instansi,
+            c.status,
+            c.requestedBy,
+            c.requestedName ?? null,
+            at(c.requestedAt),
+            c.members ?? null,
+          ],
+        );
+        return toClaim(row!);
+      },
+      async getClaim(id, lock) {
+        if (!/^\d{1,18}$/.test(id)) return undefined;
+        const row = await one<ClaimRow>(`select * from claims where id = $1${lock ? " for update" : ""}`, [
+          id,
+        ]);
+        return row === undefined ? undefined : toClaim(row);
+      },
+      async updateClaim(c) {
+        await client.query(
+          "update claims set status = $2, decided_by = $3, decided_name = $4, decided_at = $5 where id = $1",
+          [
+            c.id,
+            c.status,
+            c.decidedBy ?? null,
+            c.decidedName ?? null,
+            c.decidedAt === undefined ? null : at(c.decidedAt),
+          ],
+        );
+      },
+      async managersOf(instansi) {
+        const { rows } = await client.query<{ group_addr: string }>(
+          "select group_addr from managers where instansi = $1 order by group_addr",
+          [instansi],
+        );
+        return rows.map((r) => r.group_addr);
+      },
+      async managed(group) {
+        const { rows } = await client.query<{ instansi: string }>(
+          "select instansi from managers where group_addr = $1 order by instansi",
+          [group],
+        );
+        return rows.map((r) => r.instansi);
+      },
+      async setManaged(group, instansi, now) {
+        await client.query(
+          "delete from managers where group_addr = $1 and not (instansi = any($2::text[]))",
+          [group, instansi],
+        );
+        await client.query(
+          "insert into managers (group_addr, instansi, since) select $1, unnest($2::text[]), $3 on conflict do nothing",
+          [group, instansi, at(now)],
+        );
+      },
+      async officeCard(instansi) {
+        const row = await one<CardRow>("select * from contact_cards where instansi = $1", [instansi]);
+        return row === undefined ? undefined : toCard(row);
+      },
+      async saveOfficeCard(card) {
+        await client.query(
+          `insert into contact_cards (instansi, ${CARD_FIELDS.join(", ")}, updated_by, updated_name, updated_at, confirmed_at, asked_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           on conflict (instansi) do update set ${CARD_FIELDS.map((f) => `${f} = excluded.${f}`).join(", ")},
+             updated_by = excluded.updated_by, updated_name = excluded.updated_name, updated_at = excluded.updated_at,
+             confirmed_at = excluded.confirmed_at, asked_at = excluded.asked_at`,
+          [
+            card.instansi,
+            ...CARD_KEYS.map((k) => card[k] ?? null),
+            card.updatedBy,
+            card.updatedName ?? null,
+            at(card.updatedAt),
+            at(card.confirmedAt),
+            card.askedAt === undefined ? null : at(card.askedAt),
+          ],
         );
       },
       async linkMessage(group, ref, caseId) {

@@ -3,11 +3,13 @@
  * commands and buttons, inline mode. Conversations in private chats run as
  * turns (src/turn.ts); grammY is the transport, not the session layer.
  */
-import { Bot, type ChatTypeContext, Composer, type Context } from "grammy";
+import { Bot, type ChatTypeContext, Composer, type Context, InputFile } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { startLink } from "../../core/deep-link.ts";
 import { formatGaps } from "../../core/faq-gap.ts";
 import type { World } from "../../core/flow/transition.ts";
-import { toAddress } from "../../core/protocol.ts";
+import { type ButtonView, toAddress } from "../../core/protocol.ts";
+import { type GroupState, parseGroupState } from "../../desk/contacts.ts";
 import { DEFAULT_DESK_CONFIG, Desk, type Staff } from "../../desk/desk.ts";
 import type { Logger } from "../../logger.ts";
 import type { ChatStore, FaqLog } from "../../stores.ts";
@@ -15,6 +17,7 @@ import { type TurnHooks, Turns } from "../../turn.ts";
 import { MemoryChatStore } from "../memory/chat-store.ts";
 import { MemoryDeskStore } from "../memory/desk-store.ts";
 import { MemoryFaqLog } from "../memory/faq-log.ts";
+import { posterPng } from "../poster.ts";
 import { CHANNEL, replyIO, toKeyboard } from "./render.ts";
 import { toEvent } from "./to-event.ts";
 
@@ -58,6 +61,8 @@ const INLINE_DEFAULTS = [
   "invalid-authenticator-code",
 ];
 const PRIVATE_ONLY = ["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"];
+const NOT_VERIFIED =
+  "Grup ini belum disetujui untuk instansi mana pun. Admin grup bisa mengajukannya dengan /hubungkan <nama instansi>.";
 
 export const tg = (id: number) => toAddress(CHANNEL, id);
 
@@ -109,68 +114,60 @@ export function createBot(
     id: tg(from.id),
     name: [from.first_name, from.last_name].filter(Boolean).join(" "),
   });
-  const mayConfigure = async (ctx: Context & { from: { id: number } }) => {
-    if (admins.has(ctx.from.id)) return true;
+  /** Whether the sender administers the chat (Telegram getChatMember); bot admins count everywhere. */
+  const isChatAdmin = async (ctx: Context & { from: { id: number } }) => {
     const member = await ctx.getChatMember(ctx.from.id).catch(() => undefined);
     return member?.status === "creator" || member?.status === "administrator";
   };
-  const groupInfo = (chat: { id: number; type: string; title?: string; is_forum?: true }) => ({
+  const mayConfigure = async (ctx: Context & { from: { id: number } }) =>
+    admins.has(ctx.from.id) || (await isChatAdmin(ctx));
+  const groupInfo = (chat: {
+    id: number;
+    type: string;
+    title?: string;
+    is_forum?: true;
+    username?: string;
+  }) => ({
     address: tg(chat.id),
     forum: chat.type === "supergroup" && chat.is_forum === true,
+    // A group with a @username is public: anyone can join and read it.
+    public: chat.username !== undefined,
     ...(chat.title !== undefined ? { title: chat.title } : {}),
   });
+  const keyboard = (buttons: ButtonView[][] | undefined) =>
+    buttons !== undefined && buttons.length > 0
+      ? { reply_markup: { inline_keyboard: toKeyboard(buttons) } }
+      : {};
   /** Group work runs under the group's lock and update dedupe: a redelivered update is applied once. */
-  const inGroup = (ctx: ChatTypeContext<PanduContext, "group" | "supergroup">, work: () => Promise<void>) =>
-    turns.exclusive(tg(ctx.chat.id), ctx.update.update_id, ctx.log, work);
+  const inGroup = (
+    ctx: ChatTypeContext<PanduContext, "group" | "supergroup">,
+    work: (state: GroupState) => Promise<GroupState | void>,
+  ) =>
+    turns.exclusive(tg(ctx.chat.id), ctx.update.update_id, ctx.log, async (stored) => {
+      const state = parseGroupState(stored);
+      const next = await work(state);
+      const kept = next ?? state;
+      return kept.edit !== undefined ? kept : undefined;
+    });
 
   groups.command("hubungkan", (ctx) =>
     inGroup(ctx, async () => {
-      const reply = await desk.link(
-        groupInfo(ctx.chat),
+      const members = await ctx.getChatMemberCount().catch(() => undefined);
+      const reply = await desk.network.claim(
+        { ...groupInfo(ctx.chat), ...(members !== undefined ? { members } : {}) },
         staffOf(ctx.from),
         ctx.match,
         await mayConfigure(ctx),
         now(),
       );
-      await ctx.reply(
-        reply.text,
-        reply.buttons ? { reply_markup: { inline_keyboard: toKeyboard(reply.buttons) } } : {},
-      );
-    }),
-  );
-  groups.command("putuskan", (ctx) =>
-    inGroup(ctx, async () => {
-      const reply = await desk.unlink(
-        tg(ctx.chat.id),
-        staffOf(ctx.from),
-        ctx.match,
-        await mayConfigure(ctx),
-        now(),
-      );
-      await ctx.reply(reply.text);
-    }),
-  );
-  groups.command("kasus", (ctx) =>
-    inGroup(ctx, async () => {
-      const n = /^#?(\d{1,12})$/.exec(ctx.match.trim())?.[1];
-      await ctx.reply((await desk.groupList(tg(ctx.chat.id), now(), n)).text);
-    }),
-  );
-  anywhere.command("statistik", async (ctx, next) => {
-    if (ctx.from === undefined || !admins.has(ctx.from.id)) return next();
-    await ctx.reply(await desk.stats());
-  });
-  groups.callbackQuery(/^d\|/, (ctx) =>
-    inGroup(ctx, async () => {
-      const text = await desk.staffButton(tg(ctx.chat.id), staffOf(ctx.from), ctx.callbackQuery.data, now());
-      ctx.log.info({ action: ctx.callbackQuery.data.split("|")[1] }, "desk button");
-      await ctx.answerCallbackQuery({ text });
+      await ctx.reply(reply.text, keyboard(reply.buttons));
     }),
   );
   groups.callbackQuery(/^h\|/, (ctx) =>
     inGroup(ctx, async () => {
-      const reply = await desk.linkPick(
-        groupInfo(ctx.chat),
+      const members = await ctx.getChatMemberCount().catch(() => undefined);
+      const reply = await desk.network.claimPick(
+        { ...groupInfo(ctx.chat), ...(members !== undefined ? { members } : {}) },
         staffOf(ctx.from),
         ctx.callbackQuery.data,
         await mayConfigure(ctx),
@@ -180,22 +177,166 @@ export function createBot(
       await ctx.reply(reply.text);
     }),
   );
-  // Staff answers: replies to a case's messages, or messages in a case's forum topic.
+  groups.command("putuskan", (ctx) =>
+    inGroup(ctx, async () => {
+      const reply = await desk.network.unlink(
+        tg(ctx.chat.id),
+        staffOf(ctx.from),
+        ctx.match,
+        await mayConfigure(ctx),
+        now(),
+      );
+      await ctx.reply(reply.text);
+    }),
+  );
+  groups.command("pengelola", (ctx) =>
+    inGroup(ctx, async () => {
+      const reply = await desk.network.setManager(groupInfo(ctx.chat), staffOf(ctx.from), ctx.match, now());
+      await ctx.reply(reply.text);
+    }),
+  );
+  groups.command("kasus", (ctx) =>
+    inGroup(ctx, async () => {
+      const n = /^#?(\d{1,12})$/.exec(ctx.match.trim())?.[1];
+      await ctx.reply((await desk.groupList(tg(ctx.chat.id), now(), n)).text);
+    }),
+  );
+  groups.command("riwayat", (ctx) =>
+    inGroup(ctx, async () => {
+      const group = tg(ctx.chat.id);
+      const known =
+        (await desk.network.isVerified(group)) || (await desk.network.managedBy(group)).length > 0;
+      await ctx.reply(known ? (await desk.network.history(group)).text : NOT_VERIFIED);
+    }),
+  );
+  groups.command("tautan", (ctx) =>
+    inGroup(ctx, async () => {
+      const served = await desk.network.served(tg(ctx.chat.id));
+      if (served.length === 0) return void (await ctx.reply(NOT_VERIFIED));
+      const lines = served.map((id) => `• ${desk.network.name(id)}: ${startLink(ctx.me.username, id)}`);
+      await ctx.reply(
+        `🔗 Tautan Pandu untuk pegawai instansi grup ini. Yang membuka tautan langsung memakai instansinya saat perlu petugas:\n${lines.join("\n")}\n\nKetik /poster untuk poster QR yang bisa dicetak.`,
+        { link_preview_options: { is_disabled: true } },
+      );
+    }),
+  );
+  groups.command("poster", (ctx) =>
+    inGroup(ctx, async () => {
+      const served = await desk.network.served(tg(ctx.chat.id));
+      if (served.length === 0) return void (await ctx.reply(NOT_VERIFIED));
+      const wanted = ctx.match.trim();
+      const id =
+        (wanted.length > 0
+          ? options.world.directory?.search(wanted, 5).find((h) => served.includes(h.id))?.id
+          : undefined) ?? served[0]!;
+      const png = posterPng({ link: startLink(ctx.me.username, id), office: desk.network.name(id) });
+      await ctx.replyWithPhoto(new InputFile(png, `poster-${id}.png`), {
+        caption: `Poster Pandu untuk ${desk.network.name(id)}: cetak dan tempel di kantor.${served.length > 1 ? " Untuk instansi lain: /poster <nama instansi>." : ""}`,
+      });
+    }),
+  );
+  groups.command("kontak", (ctx) =>
+    inGroup(ctx, async () => {
+      const reply = await desk.contacts.show(tg(ctx.chat.id), await mayConfigure(ctx), now());
+      await ctx.reply(reply.text, {
+        ...keyboard(reply.buttons),
+        link_preview_options: { is_disabled: true },
+      });
+    }),
+  );
+  groups.callbackQuery(/^n\|/, (ctx) =>
+    inGroup(ctx, async (state) => {
+      const result = await desk.contacts.press(
+        tg(ctx.chat.id),
+        staffOf(ctx.from),
+        ctx.callbackQuery.data,
+        await mayConfigure(ctx),
+        now(),
+      );
+      await ctx.answerCallbackQuery(result.toast !== undefined ? { text: result.toast } : undefined);
+      if (result.reply !== undefined)
+        await ctx.reply(result.reply.text, {
+          ...(result.askReply
+            ? { reply_markup: { force_reply: true, selective: true } }
+            : keyboard(result.reply.buttons)),
+          link_preview_options: { is_disabled: true },
+        });
+      return result.editing !== undefined ? { ...state, edit: result.editing } : state;
+    }),
+  );
+  anywhere.command("statistik", async (ctx, next) => {
+    if (ctx.from === undefined) return next();
+    const chat = ctx.chat;
+    if (admins.has(ctx.from.id)) return void (await ctx.reply(await desk.stats()));
+    if (chat === undefined || chat.type === "private" || chat.type === "channel") return next();
+    const group = tg(chat.id);
+    // A group's admins see their own instansi; a regional manager group's admins see its set.
+    const scope = [...(await desk.network.served(group)), ...(await desk.network.managedBy(group))];
+    if (scope.length === 0) return void (await ctx.reply(NOT_VERIFIED));
+    if (!(await isChatAdmin(ctx as Context & { from: { id: number } })))
+      return void (await ctx.reply("Statistik hanya untuk admin grup ini."));
+    await ctx.reply(await desk.stats({ instansi: scope }));
+  });
+  groups.callbackQuery(/^d\|/, (ctx) =>
+    inGroup(ctx, async () => {
+      const text = await desk.staffButton(tg(ctx.chat.id), staffOf(ctx.from), ctx.callbackQuery.data, now());
+      ctx.log.info({ action: ctx.callbackQuery.data.split("|")[1] }, "desk button");
+      await ctx.answerCallbackQuery({ text });
+    }),
+  );
+  // Setujui / Tolak of a claim: in a bot admin's private chat, or in a regional manager group.
+  anywhere.callbackQuery(/^c\|/, async (ctx) => {
+    const where = tg(ctx.chat?.id ?? ctx.from.id);
+    const result = await desk.network.decide(
+      staffOf(ctx.from),
+      where,
+      ctx.callbackQuery.data,
+      () => isChatAdmin(ctx as Context & { from: { id: number } }),
+      now(),
+    );
+    await ctx.answerCallbackQuery({ text: result.toast });
+    if (result.text !== undefined) await ctx.editMessageText(result.text).catch(() => undefined);
+  });
+  // Staff answers: replies to a case's messages, or messages in a case's forum topic; an edit of the contact card in progress.
   groups.on(["message:text", "message:photo"], async (ctx, next) => {
     const msg = ctx.message;
-    if (msg.text?.startsWith("/")) return next();
     const replyTo = msg.reply_to_message?.message_id;
     const topic = msg.is_topic_message ? msg.message_thread_id : undefined;
+    const toBot = msg.reply_to_message?.from?.id === ctx.me.id;
+    if (msg.text?.startsWith("/") && !(toBot && /^\/batal\b/i.test(msg.text))) return next();
     if (replyTo === undefined && topic === undefined) return next(); // chatter: costs nothing
-    await inGroup(ctx, async () => {
+    await inGroup(ctx, async (state) => {
+      if (state.edit !== undefined && msg.text !== undefined) {
+        const edited = await desk.contacts.edit(
+          tg(ctx.chat.id),
+          staffOf(ctx.from),
+          state.edit,
+          msg.text,
+          await mayConfigure(ctx),
+          now(),
+        );
+        if (edited !== undefined) {
+          await ctx.reply(edited.reply.text, {
+            ...keyboard(edited.reply.buttons),
+            reply_parameters: { message_id: msg.message_id },
+            link_preview_options: { is_disabled: true },
+          });
+          if (edited.done) {
+            const { edit: _done, ...rest } = state;
+            return rest;
+          }
+          return state;
+        }
+      }
+      if (msg.text?.startsWith("/")) return state;
       const photo = msg.photo?.at(-1)?.file_id;
       const reply = await desk.staffMessage(
         tg(ctx.chat.id),
         staffOf(ctx.from),
         {
           ...(replyTo !== undefined && replyTo !== topic ? { replyTo: String(replyTo) } : {}),
-          ...(msg.reply_to_message?.from?.id === ctx.me.id
-            ? { replyToBotText: msg.reply_to_message.text ?? msg.reply_to_message.caption ?? "" }
+          ...(toBot
+            ? { replyToBotText: msg.reply_to_message?.text ?? msg.reply_to_message?.caption ?? "" }
             : {}),
           ...(topic !== undefined ? { topic: String(topic) } : {}),
           ...(msg.text !== undefined ? { text: msg.text } : {}),
@@ -206,7 +347,34 @@ export function createBot(
       );
       if (reply !== undefined)
         await ctx.reply(reply.text, { reply_parameters: { message_id: msg.message_id } });
+      return state;
     });
+  });
+  // The group became a supergroup: its route, manager set and open cases follow it.
+  groups.on("message:migrate_to_chat_id", async (ctx) => {
+    await desk.network.groupMoved(tg(ctx.chat.id), tg(ctx.message.migrate_to_chat_id), now());
+    ctx.log.warn({ to: ctx.message.migrate_to_chat_id }, "group migrated; route follows");
+  });
+  // The bot added, removed, promoted or restricted in a group.
+  anywhere.on("my_chat_member", async (ctx) => {
+    const chat = ctx.myChatMember.chat;
+    if (chat.type !== "group" && chat.type !== "supergroup") return;
+    const member = ctx.myChatMember.new_chat_member;
+    const info = groupInfo(chat);
+    const forum = info.forum;
+    const state =
+      member.status === "left" || member.status === "kicked"
+        ? "removed"
+        : member.status === "restricted" && member.can_send_messages === false
+          ? "no-rights"
+          : forum && !(member.status === "administrator" && member.can_manage_topics === true)
+            ? "no-rights"
+            : "ok";
+    const joined =
+      ["left", "kicked"].includes(ctx.myChatMember.old_chat_member.status) && state !== "removed";
+    const result = await desk.network.groupChanged(info, state, joined, now());
+    if (state !== "ok") ctx.log.warn({ chat: chat.id, state }, "bot lost access to a group");
+    if (result.welcome !== undefined) await ctx.reply(result.welcome).catch(() => undefined);
   });
   groups.command(PRIVATE_ONLY, async (ctx) => {
     const link = `https://t.me/${ctx.me.username}`;
@@ -276,6 +444,8 @@ export function createBot(
     const type = ctx.chat?.type;
     if (type === "private") {
       const c = ctx as ChatTypeContext<PanduContext, "private">;
+      // A decision on a group's claim (bot admins) is not part of any journey.
+      if (ctx.callbackQuery?.data?.startsWith("c|") === true) return anywhereMw(ctx, next);
       // Only a command can be an admin command: everything else goes straight to the journey.
       if (ctx.message?.text?.startsWith("/") !== true) return journey(c);
       return anywhereMw(ctx, async () => {

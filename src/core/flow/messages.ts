@@ -39,6 +39,8 @@ export const MSG = {
   faqStart: "▶️ Mulai panduannya",
   eraseOpenCase: (id: string) =>
     `Anda masih punya kasus #${id} yang terbuka. Batalkan dulu kasusnya (tombol "Batalkan kasus" di bawah), lalu ketik /hapusdata lagi.`,
+  linkedInstansi: (name: string) =>
+    `🏢 Anda membuka Pandu lewat tautan ${name}. Bila perlu menghubungi petugas, Pandu langsung memakai instansi ini.`,
   back: "⬅️ Kembali",
   menu: "🏠 Menu",
   human: "🙋 Tanya petugas",

@@ -1,4 +1,5 @@
 import type { ButtonCodec, ButtonData } from "../callback-data.ts";
+import { instansiOfPayload } from "../deep-link.ts";
 import type {
   ButtonView,
   CommandName,
@@ -46,6 +47,9 @@ export interface Transition {
 }
 
 const TEXT_MAX = 1000;
+/** The session variable holding the instansi chosen by an office's start link. */
+const LINKED_INSTANSI = "instansi-tautan";
+const CONTACT_FLOW = "kontak";
 /** Matches the Session schema's limit on a variable. */
 const VAR_MAX = 256;
 /** Variables that hold personal data (masked before anything is recorded). */
@@ -130,10 +134,18 @@ class Run {
 
   handle(event: Event): void {
     switch (event.type) {
-      case "start":
+      case "start": {
         this.session = { ...this.session, history: [] };
+        // A start link of an office (t.me/<bot>?start=i-32_01): its instansi is chosen for every step that asks.
+        const preset = instansiOfPayload(event.payload);
+        const office = preset !== undefined ? this.world.directory?.get(preset) : undefined;
+        if (office !== undefined) {
+          this.setVars({ instansi: office.id, [LINKED_INSTANSI]: office.id });
+          this.reply(MSG.linkedInstansi(office.name));
+        }
         this.enter(MENU_KEY, false);
         return;
+      }
       case "command":
         this.command(event.name, event.args);
         return;
@@ -219,11 +231,16 @@ class Run {
       }
       case "cancel": {
         // Cancelling a step never drops the link to an open case: only the desk closes cases.
-        const kasus = this.session.vars.kasus;
+        // Kept across /batal: the link to an open case, and an office chosen by its start link.
+        const kept = Object.fromEntries(
+          ["kasus", LINKED_INSTANSI, "instansi"]
+            .filter((k) => k !== "instansi" || this.session.vars[LINKED_INSTANSI] !== undefined)
+            .flatMap((k) => (this.session.vars[k] !== undefined ? [[k, this.session.vars[k]!]] : [])),
+        );
         this.session = {
           ...newSession(this.session.flow, this.session.state, this.now),
           locale: this.session.locale,
-          ...(kasus !== undefined ? { vars: { kasus } } : {}),
+          vars: kept,
         };
         this.reply(MSG.cancelled);
         return this.enter(MENU_KEY, false);
@@ -649,8 +666,22 @@ class Run {
   }
 
   /** Moves to `key`, pushing the current step on the history when `push`. */
-  enter(key: string, push: boolean): void {
+  enter(key: string, push: boolean, depth = 0): void {
     const target = this.world.flows.states.get(key) ?? this.world.flows.states.get(MENU_KEY)!;
+    // An office chosen by its start link answers every "which instansi?" step of a case by itself
+    // (not in the contact search, where users look up other offices too).
+    const linked = this.session.vars[LINKED_INSTANSI];
+    if (
+      target.input?.kind === "instansi" &&
+      target.flow !== CONTACT_FLOW &&
+      linked !== undefined &&
+      depth < 4
+    ) {
+      const vars = { ...this.session.vars };
+      if (target.input.save !== undefined) vars[target.input.save] = linked;
+      this.session = { ...this.session, vars };
+      return this.enter(this.resolve(target.input.next), push, depth + 1);
+    }
     let history = this.session.history;
     if (push && target.key !== this.key) {
       history = [...history, this.key].slice(-HISTORY_MAX);
