@@ -2,7 +2,7 @@ import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Api } from "grammy";
 import type { ChatStore } from "../adapters/chat-store.ts";
 import { type FaqLog, MemoryFaqLog, RedisFaqLog } from "../adapters/faq-log.ts";
-import { createHttpServer, type HttpServer } from "../adapters/http/server.ts";
+import { createHttpServer, type HttpServer, OPS_ROUTES, PUBLIC_ROUTES } from "../adapters/http/server.ts";
 import { MemoryChatStore } from "../adapters/memory/chat-store.ts";
 import { apiTransformer, createMetrics, type Metrics, updateType } from "../adapters/metrics.ts";
 import { MemoryOutbox, type Outbox } from "../adapters/outbox.ts";
@@ -25,6 +25,8 @@ export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my
 export interface Runtime {
   mode: "polling" | "webhook";
   port: number;
+  /** The operators' listener: /metrics, /readyz, /healthz on METRICS_HOST. */
+  metricsPort: number;
   metrics: Metrics;
   store: ChatStore;
   /** Graceful stop: no new updates, in-flight ones finish, Redis closed. */
@@ -34,7 +36,8 @@ export interface Runtime {
 /**
  * Starts Pandu as `npm start` does: flows checked, store chosen (Redis when
  * REDIS_URL is set), Telegram limits installed, then long polling through the
- * runner or a webhook on node:http, with /healthz, /readyz and /metrics.
+ * runner or a webhook on node:http (PORT: the webhook and /healthz), and
+ * /metrics, /readyz, /healthz on their own listener (METRICS_PORT on METRICS_HOST).
  */
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
   if (config.BOT_TOKEN === undefined) {
@@ -146,6 +149,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
   const http: HttpServer = createHttpServer({
     logger,
+    routes: PUBLIC_ROUTES,
     ...(webhookPath !== undefined
       ? {
           webhookPath,
@@ -153,6 +157,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
           handleUpdate: (update: unknown) => bot.handleUpdate(update as never),
         }
       : {}),
+    shuttingDown: () => stopping,
+  });
+  const ops: HttpServer = createHttpServer({
+    logger,
+    routes: OPS_ROUTES,
     ready: async () => {
       const checks = {
         flows: world.flows.states.size > 0,
@@ -165,6 +174,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     shuttingDown: () => stopping,
   });
   const port = await http.listen(config.PORT);
+  const metricsPort = await ops.listen(config.METRICS_PORT, config.METRICS_HOST);
 
   if (config.WEBHOOK_URL !== undefined) {
     await bot.api.setWebhook(config.WEBHOOK_URL, {
@@ -177,13 +187,20 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
   }
   logger.info(
-    { bot: bot.botInfo.username, mode: runner ? "polling" : "webhook", port, flows: world.flows.flows.size },
+    {
+      bot: bot.botInfo.username,
+      mode: runner ? "polling" : "webhook",
+      port,
+      metricsPort,
+      flows: world.flows.flows.size,
+    },
     "Pandu berjalan",
   );
 
   return {
     mode: runner ? "polling" : "webhook",
     port,
+    metricsPort,
     metrics,
     store,
     async stop() {
@@ -192,6 +209,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       logger.info("stopping: no new updates, finishing those in flight");
       if (runner?.isRunning()) await runner.stop();
       await http.close();
+      await ops.close();
       clearInterval(timer);
       await background;
       await cases.close?.();

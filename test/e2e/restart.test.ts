@@ -18,6 +18,7 @@ function startPandu(apiRoot: string, extra: Record<string, string> = {}): ChildP
       TELEGRAM_API_ROOT: apiRoot,
       REDIS_URL: E2E_REDIS,
       PORT: "0",
+      METRICS_PORT: "0",
       LOG_LEVEL: "warn",
       ...extra,
     },
