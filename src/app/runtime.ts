@@ -69,6 +69,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
           : config.LOCK_WAIT_MS,
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
+    metrics.watchStore("redis", () => store.ping());
     faqLog = new RedisFaqLog(redis);
     cases = new RedisCaseStore(redis);
     outbox = new RedisOutbox({ redis });
