@@ -18,6 +18,13 @@ import { flowsToMermaid } from "./core/flow/graph.ts";
 import { Flow } from "./core/flow/schema.ts";
 import { describeNip, parseNip } from "./core/validate/nip.ts";
 
+// The CLI reads REDIS_URL (and later DATABASE_URL) like the bot: from the environment, else from .env.
+try {
+  process.loadEnvFile(".env");
+} catch (err) {
+  if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+}
+
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 /** Options that take a value: their values are not positional arguments. */

@@ -12,6 +12,8 @@ function intWithDefault(fallback: number, min: number, max: number) {
   );
 }
 
+const port = (fallback: number) => intWithDefault(fallback, 0, 65_535);
+
 /** Every environment variable Pandu reads, parsed once in main.ts. */
 export const Config = z
   .object({
@@ -23,12 +25,9 @@ export const Config = z
     ),
     TELEGRAM_API_ROOT: optionalUrl,
     REDIS_URL: optionalString,
-    /** PostgreSQL for the desk's records (cases, audit trail, routes, outbox); unset: in memory. */
+    /** The HR desk's records; unset = the in-memory desk (lost on restart). */
     DATABASE_URL: optionalString.pipe(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, "harus berupa URL PostgreSQL: postgres://user:pass@host:5432/db")
-        .optional(),
+      z.url({ protocol: /^postgres(ql)?$/, error: "bukan URL PostgreSQL (bentuk: postgres://…)" }).optional(),
     ),
     HR_CHAT_ID: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().optional()),
     ADMIN_IDS: z.preprocess(
@@ -42,16 +41,25 @@ export const Config = z
       z.array(z.coerce.number().int().positive()),
     ),
     WEBHOOK_URL: optionalUrl,
+    // Telegram accepts 1–256 characters; fewer than 32 is guessable, so start-up refuses it.
     WEBHOOK_SECRET: optionalString.pipe(
       z
         .string()
-        .regex(/^[A-Za-z0-9_-]{1,256}$/, "hanya A-Z, a-z, 0-9, _ dan -, maksimal 256 karakter")
+        .min(32, "minimal 32 karakter")
+        .max(256, "maksimal 256 karakter")
+        .regex(/^[A-Za-z0-9_-]+$/, "hanya A-Z, a-z, 0-9, _ dan - yang diterima Telegram")
         .optional(),
     ),
-    PORT: z.preprocess(
-      (v) => (v === "" || v === undefined ? "8080" : v),
-      z.coerce.number().int().min(0).max(65535),
+    /** Public listener: the webhook and /healthz. */
+    PORT: port(8080),
+    /** Operators' listener: /metrics, /readyz and /healthz. */
+    METRICS_PORT: port(9464),
+    METRICS_HOST: z.preprocess(
+      (v) => (v === "" || v === undefined ? "127.0.0.1" : v),
+      z.string().regex(/^[A-Za-z0-9.:_-]+$/, "bukan alamat IP atau nama host"),
     ),
+    /** Where operators find the dashboard (linked from admin messages in a later issue). */
+    DASHBOARD_URL: optionalUrl,
     LOG_LEVEL: z.preprocess((v) => (v === "" || v === undefined ? "info" : v), Level),
     FLOWS_DIR: z.preprocess((v) => (v === "" || v === undefined ? "flows" : v), z.string()),
     /** Session lifetime since the last message; the default covers waiting a day or more for the email token. */
@@ -78,22 +86,69 @@ export const Config = z
     path: ["WEBHOOK_SECRET"],
     message:
       "wajib diisi bila WEBHOOK_URL diisi (Telegram mengirimnya di header X-Telegram-Bot-Api-Secret-Token)",
+  })
+  .refine((c) => c.METRICS_PORT === 0 || c.METRICS_PORT !== c.PORT, {
+    path: ["METRICS_PORT"],
+    message: "tidak boleh sama dengan PORT (metrik punya listener sendiri)",
   });
 export type Config = z.infer<typeof Config>;
+
+/** How to fix each variable: an example value, shown after the problem. */
+export const CONFIG_HINTS: Record<keyof Config, string> = {
+  BOT_TOKEN: "contoh: BOT_TOKEN=123456789:AAH… dari @BotFather (/newbot atau /token)",
+  TELEGRAM_API_ROOT: "contoh: TELEGRAM_API_ROOT=http://127.0.0.1:8081, atau kosongkan",
+  REDIS_URL: "contoh: REDIS_URL=redis://:sandi@127.0.0.1:6379/0, atau kosongkan (sesi di memori)",
+  DATABASE_URL:
+    "contoh: DATABASE_URL=postgres://pandu:sandi@127.0.0.1:5432/pandu, atau kosongkan (desk di memori)",
+  HR_CHAT_ID: "contoh: HR_CHAT_ID=-1001234567890 (ketik /id di grup HR)",
+  ADMIN_IDS: "contoh: ADMIN_IDS=11111111,22222222 (ketik /id di chat pribadi dengan bot)",
+  WEBHOOK_URL:
+    "contoh: WEBHOOK_URL=https://pandu.example.go.id/telegram/<acak>, atau kosongkan (long polling)",
+  WEBHOOK_SECRET: "buat dengan: openssl rand -hex 32",
+  PORT: "contoh: PORT=8080 (bilangan 0–65535)",
+  METRICS_PORT: "contoh: METRICS_PORT=9464 (bilangan 0–65535, selain PORT)",
+  METRICS_HOST: "contoh: METRICS_HOST=127.0.0.1 (atau 0.0.0.0 di dalam kontainer)",
+  DASHBOARD_URL: "contoh: DASHBOARD_URL=https://grafana.example.go.id/d/pandu, atau kosongkan",
+  LOG_LEVEL: "salah satu dari: fatal, error, warn, info, debug, trace, silent",
+  FLOWS_DIR: "contoh: FLOWS_DIR=flows",
+  SESSION_TTL_SECONDS: "contoh: SESSION_TTL_SECONDS=604800 (60 s sampai 1 tahun)",
+  LOCK_TTL_MS: "contoh: LOCK_TTL_MS=30000 (1000–300000)",
+  LOCK_WAIT_MS: "contoh: LOCK_WAIT_MS=5000 (10–60000)",
+  CASE_REMIND_MINUTES: "contoh: CASE_REMIND_MINUTES=30 (1–10080)",
+  CASE_REOPEN_HOURS: "contoh: CASE_REOPEN_HOURS=72 (0–2160)",
+  CASE_RETENTION_DAYS: "contoh: CASE_RETENTION_DAYS=180 (1–3650)",
+  CASE_RELAY_PER_MINUTE: "contoh: CASE_RELAY_PER_MINUTE=10 (1–600)",
+  SHOW_STAFF_NAME: "true atau false",
+};
+
+const WHERE_TO_FIX = "Perbaiki di file .env atau di environment (lihat .env.example), lalu jalankan lagi.";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/** Parses the environment; a bad value throws a ConfigError naming every offending variable. Pure. */
+/** Parses the environment; a bad value throws a ConfigError naming every offending variable and its fix. Pure. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = Config.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => {
-      const [name, ...rest] = i.path.map(String);
-      return `• ${name}:${rest.length > 0 ? ` (bagian ${rest.map((r) => Number(r) + 1).join(".")})` : ""} ${i.message}`;
+      const [name = "", ...rest] = i.path.map(String);
+      const hint = CONFIG_HINTS[name as keyof Config];
+      return `• ${name}:${rest.length > 0 ? ` (bagian ${rest.map((r) => Number(r) + 1).join(".")})` : ""} ${i.message}${hint !== undefined ? ` → ${hint}` : ""}`;
     });
-    throw new ConfigError(`Konfigurasi tidak sah:\n${lines.join("\n")}`);
+    throw new ConfigError(`Konfigurasi tidak sah:\n${lines.join("\n")}\n${WHERE_TO_FIX}`);
   }
   return result.data;
+}
+
+/** `parseConfig` for the Telegram bot (`npm start`), which cannot run without BOT_TOKEN. Pure. */
+export function parseBotConfig(env: Record<string, string | undefined>): Config & { BOT_TOKEN: string } {
+  const config = parseConfig(env);
+  if (config.BOT_TOKEN === undefined) {
+    throw new ConfigError(
+      "BOT_TOKEN belum diisi: minta token ke @BotFather di Telegram, lalu isi BOT_TOKEN=… di file .env " +
+        "(salin dari .env.example) atau di environment. Untuk mencoba tanpa Telegram: npm run chat",
+    );
+  }
+  return { ...config, BOT_TOKEN: config.BOT_TOKEN };
 }

@@ -3,11 +3,12 @@
  * the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set.
  */
 import { startRuntime } from "./app/runtime.ts";
-import { parseConfig } from "./config.ts";
+import { parseBotConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
 try {
-  const config = parseConfig(process.env);
+  loadDotEnv();
+  const config = parseBotConfig(process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
   const runtime = await startRuntime(config, logger);
   const shutdown = (signal: string) => {
@@ -27,4 +28,17 @@ try {
 } catch (err) {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
+}
+
+/**
+ * Reads `.env` from the working directory when there is one. Node's own loader: variables already in
+ * the environment are kept (the environment wins over the file).
+ */
+function loadDotEnv(path = ".env"): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new Error(`${path} tidak dapat dibaca: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

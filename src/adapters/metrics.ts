@@ -1,5 +1,6 @@
 import type { Transformer } from "grammy";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { VERSION } from "../version.ts";
 
 /** Update types counted by `updates_total`; anything else is "other". */
 export const UPDATE_TYPES = [
@@ -17,14 +18,29 @@ export type UpdateType = (typeof UPDATE_TYPES)[number];
 export const ERROR_KINDS = ["telegram", "network", "store", "lock_timeout", "handler", "config"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+/** Outcomes counted by `faq_outcomes_total`: a confident answer, a shown-but-unsure hit, nothing (a gap). */
+export const FAQ_OUTCOMES = ["answered", "unsure", "gap"] as const;
+
+/** Stores whose reachability `store_up{store}` reports. */
+export type StoreName = "redis" | "postgres";
+
+/** A store ping that takes longer than this counts as down (a scrape must not hang on it). */
+const STORE_PING_TIMEOUT_MS = 2_000;
+
 /** Buckets for millisecond-level work: 1 ms … 5 s. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export interface MetricsOptions {
-  /** Prefix of every metric name; default "pandu_". */
+  /** Prefix of Pandu's own metric names; default "pandu_". */
   prefix?: string;
-  /** Also collect prom-client's default process metrics (CPU, memory, event loop…); default true. */
+  /**
+   * Also collect prom-client's default process metrics (CPU, memory, event loop…) under their
+   * standard names (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes`…, no prefix, so
+   * stock Node.js dashboards and alerts work); default true.
+   */
   collectDefault?: boolean;
+  /** Labels of `build_info`; default this package's version and the running Node. */
+  buildInfo?: { version: string; node: string };
 }
 
 export interface Metrics {
@@ -60,23 +76,79 @@ export interface Metrics {
   duplicateUpdates: Counter;
   /** `lock_wait_seconds` */
   lockWait: Histogram;
+  /** `build_info{version,node}`: always 1; the labels say what runs. */
+  buildInfo: Gauge<"version" | "node">;
+  /**
+   * Reports `store_up{store}` from this ping at every scrape: 1 when it resolves true within 2 s,
+   * 0 otherwise. The runtime watches Redis; the PostgreSQL desk watches itself.
+   */
+  watchStore(store: StoreName, ping: () => Promise<boolean>): void;
+
+  // Set by the HR desk (its tick, outbox and routes), not by this module: they read 0 until it does.
+  /** `outbox_pending`: outbox items not delivered yet. */
+  outboxPending: Gauge;
+  /** `outbox_due`: outbox items due now (not waiting for a retry or a rate window). */
+  outboxDue: Gauge;
+  /** `outbox_dead_letters`: outbox items that failed for good and are kept as dead letters. */
+  outboxDeadLetters: Gauge;
+  /** `outbox_oldest_age_seconds`: age of the oldest undelivered outbox item. */
+  outboxOldestAge: Gauge;
+  /** `cases_open{status}`: open cases by status. */
+  casesOpen: Gauge<"status">;
+  /** `case_oldest_unclaimed_age_seconds`: age of the oldest case nobody took. */
+  caseOldestUnclaimedAge: Gauge;
+  /** `routes_broken`: instansi routed to a group that cannot receive cards (bot removed, no rights). */
+  routesBroken: Gauge;
+  /** `faq_outcomes_total{outcome}`: FAQ questions answered, shown with doubt, or recorded as gaps. */
+  faqOutcomes: Counter<"outcome">;
+  /** `secrets_deleted_total`: messages deleted because they held a password, token or OTP. */
+  secretsDeleted: Counter;
+  /** `turn_duration_seconds`: one turn (lock, load, transition, effects, commit), any channel. */
+  turnDuration: Histogram;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const prefix = options.prefix ?? "pandu_";
   const registry = new Registry();
-  if (options.collectDefault ?? true) collectDefaultMetrics({ register: registry, prefix });
+  if (options.collectDefault ?? true) collectDefaultMetrics({ register: registry });
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name: prefix + name, help, labelNames, registers: [registry] });
   const histogram = (name: string, help: string) =>
     new Histogram({ name: prefix + name, help, buckets: LATENCY_BUCKETS, registers: [registry] });
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Gauge<L>({ name: prefix + name, help, labelNames, registers: [registry] });
 
   const updates = counter("updates_total", "Telegram updates received, by update type.", ["type"]);
   const errors = counter("errors_total", "Errors, by kind.", ["kind"]);
   // Known label values start at 0 so rates and alerts work before the first occurrence.
   for (const type of UPDATE_TYPES) updates.inc({ type }, 0);
   for (const kind of ERROR_KINDS) errors.inc({ kind }, 0);
+  const faqOutcomes = counter("faq_outcomes_total", "FAQ questions by outcome (answered, unsure, gap).", [
+    "outcome",
+  ]);
+  for (const outcome of FAQ_OUTCOMES) faqOutcomes.inc({ outcome }, 0);
+
+  const build = options.buildInfo ?? { version: VERSION, node: process.version };
+  const buildInfo = gauge("build_info", "Always 1; the labels say which Pandu and which Node run.", [
+    "version",
+    "node",
+  ]);
+  buildInfo.set(build, 1);
+
+  const storePings = new Map<StoreName, () => Promise<boolean>>();
+  new Gauge({
+    name: `${prefix}store_up`,
+    help: "1 when the store answered a ping at scrape time, 0 when it did not (within 2 s).",
+    labelNames: ["store"],
+    registers: [registry],
+    async collect() {
+      const results = await Promise.all(
+        [...storePings].map(async ([store, ping]) => [store, await up(ping)]),
+      );
+      for (const [store, ok] of results) this.set({ store: String(store) }, ok ? 1 : 0);
+    },
+  });
 
   return {
     registry,
@@ -111,7 +183,58 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       "Updates dropped as already processed (same update_id).",
     ),
     lockWait: histogram("lock_wait_seconds", "Time spent waiting for a per-chat lock."),
+    buildInfo,
+    watchStore: (store, ping) => {
+      storePings.set(store, ping);
+    },
+    outboxPending: gauge("outbox_pending", "Outbox items not delivered yet (set by the desk)."),
+    outboxDue: gauge("outbox_due", "Outbox items due now (set by the desk)."),
+    outboxDeadLetters: gauge(
+      "outbox_dead_letters",
+      "Outbox items that failed for good, kept as dead letters (set by the desk).",
+    ),
+    outboxOldestAge: gauge(
+      "outbox_oldest_age_seconds",
+      "Age of the oldest undelivered outbox item, seconds (set by the desk).",
+    ),
+    casesOpen: gauge("cases_open", "Open cases by status (set by the desk).", ["status"]),
+    caseOldestUnclaimedAge: gauge(
+      "case_oldest_unclaimed_age_seconds",
+      "Age of the oldest case nobody took, seconds; 0 when there is none (set by the desk).",
+    ),
+    routesBroken: gauge(
+      "routes_broken",
+      "Instansi routed to a group that cannot receive cards (set by the desk).",
+    ),
+    faqOutcomes,
+    secretsDeleted: counter(
+      "secrets_deleted_total",
+      "Messages deleted because they held a password, token or OTP.",
+    ),
+    turnDuration: histogram(
+      "turn_duration_seconds",
+      "One turn of any channel: lock, load, transition, effects, commit.",
+    ),
   };
+}
+
+/** A ping's verdict: true only if it resolves true within STORE_PING_TIMEOUT_MS. */
+async function up(ping: () => Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), STORE_PING_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([
+      Promise.resolve()
+        .then(ping)
+        .catch(() => false),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The type of a Telegram Update, from its keys (the one key besides `update_id`). */

@@ -1,6 +1,6 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Api } from "grammy";
-import { createHttpServer, type HttpServer } from "../adapters/http/server.ts";
+import { createHttpServer, type HttpServer, OPS_ROUTES, PUBLIC_ROUTES } from "../adapters/http/server.ts";
 import { MemoryChatStore } from "../adapters/memory/chat-store.ts";
 import { MemoryDeskStore } from "../adapters/memory/desk-store.ts";
 import { MemoryFaqLog } from "../adapters/memory/faq-log.ts";
@@ -28,6 +28,8 @@ export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my
 export interface Runtime {
   mode: "polling" | "webhook";
   port: number;
+  /** The operators' listener: /metrics, /readyz, /healthz on METRICS_HOST. */
+  metricsPort: number;
   metrics: Metrics;
   store: ChatStore;
   /** Graceful stop: no new updates, in-flight ones finish, Redis closed. */
@@ -37,7 +39,8 @@ export interface Runtime {
 /**
  * Starts Pandu as `npm start` does: flows checked, store chosen (Redis when
  * REDIS_URL is set), Telegram limits installed, then long polling through the
- * runner or a webhook on node:http, with /healthz, /readyz and /metrics.
+ * runner or a webhook on node:http (PORT: the webhook and /healthz), and
+ * /metrics, /readyz, /healthz on their own listener (METRICS_PORT on METRICS_HOST).
  */
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
   if (config.BOT_TOKEN === undefined) {
@@ -64,6 +67,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       pool,
       onUnreadable: (what, reason) => logger.warn({ what, reason }, "unreadable desk record skipped"),
     });
+    metrics.watchStore("postgres", () => deskStore.ping());
     clock = new DatabaseClock(pool, (err) => logger.warn({ err: String(err) }, "database clock"));
     await clock.start();
   } else {
@@ -90,6 +94,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
           : config.LOCK_WAIT_MS,
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
+    metrics.watchStore("redis", () => store.ping());
     faqLog = new RedisFaqLog(redis);
   } else {
     store = new MemoryChatStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
@@ -161,6 +166,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
   const http: HttpServer = createHttpServer({
     logger,
+    routes: PUBLIC_ROUTES,
     ...(webhookPath !== undefined
       ? {
           webhookPath,
@@ -168,6 +174,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
           handleUpdate: (update: unknown) => bot.handleUpdate(update as never),
         }
       : {}),
+    shuttingDown: () => stopping,
+  });
+  const ops: HttpServer = createHttpServer({
+    logger,
+    routes: OPS_ROUTES,
     ready: async () => {
       const checks = {
         flows: world.flows.states.size > 0,
@@ -181,6 +192,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     shuttingDown: () => stopping,
   });
   const port = await http.listen(config.PORT);
+  const metricsPort = await ops.listen(config.METRICS_PORT, config.METRICS_HOST);
 
   if (config.WEBHOOK_URL !== undefined) {
     await bot.api.setWebhook(config.WEBHOOK_URL, {
@@ -193,13 +205,20 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
   }
   logger.info(
-    { bot: bot.botInfo.username, mode: runner ? "polling" : "webhook", port, flows: world.flows.flows.size },
+    {
+      bot: bot.botInfo.username,
+      mode: runner ? "polling" : "webhook",
+      port,
+      metricsPort,
+      flows: world.flows.flows.size,
+    },
     "Pandu berjalan",
   );
 
   return {
     mode: runner ? "polling" : "webhook",
     port,
+    metricsPort,
     metrics,
     store,
     async stop() {
@@ -208,6 +227,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       logger.info("stopping: no new updates, finishing those in flight");
       if (runner?.isRunning()) await runner.stop();
       await http.close();
+      await ops.close();
       await background.stop();
       clock?.stop();
       await deskStore.close();

@@ -1,10 +1,20 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createHttpServer, type HttpOptions, type HttpServer } from "../../src/adapters/http/server.ts";
+import {
+  createHttpServer,
+  type HttpOptions,
+  type HttpRoute,
+  type HttpServer,
+  OPS_ROUTES,
+  PUBLIC_ROUTES,
+} from "../../src/adapters/http/server.ts";
 import { createLogger } from "../../src/logger.ts";
 
 const SECRET = "s3cr3t-token_ABC";
 const PATH = "/telegram/2f9c1e7a4b";
 const UPDATE = { update_id: 4242, message: { message_id: 1, chat: { id: 5, type: "private" }, date: 0 } };
+
+/** Every route on one listener, so each can be tested alone; production splits them (see "two listeners"). */
+const ALL_ROUTES: readonly HttpRoute[] = ["webhook", "healthz", "readyz", "metrics"];
 
 let running: HttpServer | undefined;
 
@@ -20,6 +30,7 @@ async function start(overrides: Partial<HttpOptions> = {}): Promise<{ url: strin
     webhookSecret: SECRET,
     handleUpdate: async () => undefined,
     ready: async () => ({ ok: true, checks: { redis: true } }),
+    routes: ALL_ROUTES,
     ...overrides,
   });
   running = http;
@@ -46,6 +57,59 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   });
   return { promise, resolve };
 }
+
+describe("two listeners: public and operators'", () => {
+  const metrics = {
+    contentType: "text/plain; version=0.0.4; charset=utf-8",
+    render: async () => "pandu_updates_total 3\n",
+  };
+
+  it.each([
+    ["by default", {}],
+    ["with PUBLIC_ROUTES", { routes: PUBLIC_ROUTES }],
+  ])(
+    "the public listener %s serves the webhook and /healthz only: /metrics and /readyz → 404",
+    async (_, options) => {
+      const handled: unknown[] = [];
+      const { url } = await start({
+        routes: undefined,
+        ...options,
+        metrics,
+        handleUpdate: async (u) => {
+          handled.push(u);
+        },
+      });
+      expect((await fetch(`${url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${url}/readyz`)).status).toBe(404);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await post(url, JSON.stringify(UPDATE))).status).toBe(200);
+      expect(handled).toEqual([UPDATE]);
+    },
+  );
+
+  it("the operators' listener (OPS_ROUTES) serves /metrics, /readyz and /healthz, never the webhook", async () => {
+    const handled: unknown[] = [];
+    const { url } = await start({
+      routes: OPS_ROUTES,
+      metrics,
+      handleUpdate: async (u) => {
+        handled.push(u);
+      },
+    });
+    const res = await fetch(`${url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("pandu_updates_total 3");
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await post(url, JSON.stringify(UPDATE))).status).toBe(404);
+    expect(handled).toEqual([]);
+  });
+
+  it("/readyz without a readiness check → 404", async () => {
+    const { url } = await start({ routes: OPS_ROUTES, ready: undefined });
+    expect((await fetch(`${url}/readyz`)).status).toBe(404);
+  });
+});
 
 describe("health, readiness, metrics", () => {
   it("GET /healthz → 200 ok", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { ApiCallFn } from "grammy";
 import { register as globalRegistry } from "prom-client";
 import { describe, expect, it } from "vitest";
@@ -61,14 +62,99 @@ describe("createMetrics", () => {
     expect(m.contentType).toMatch(/^text\/plain/);
   });
 
-  it("uses a private registry, a custom prefix and default metrics on request", async () => {
+  it("uses a private registry and a custom prefix for Pandu's own metrics", async () => {
     const a = createMetrics({ prefix: "x_" });
     const b = createMetrics({ prefix: "x_" }); // same names: no clash, registries are separate
     a.duplicateUpdates.inc();
     expect(await a.render()).toContain("x_duplicate_updates_total 1");
-    expect(await a.render()).toContain("x_process_cpu_user_seconds_total");
     expect(await b.render()).toContain("x_duplicate_updates_total 0");
     expect(await globalRegistry.metrics()).not.toContain("x_duplicate_updates_total");
+  });
+
+  it("exports Node's process metrics under their standard names, without Pandu's prefix", async () => {
+    const text = await createMetrics().render();
+    for (const name of [
+      "process_cpu_seconds_total",
+      "process_resident_memory_bytes",
+      "process_start_time_seconds",
+      "nodejs_heap_size_used_bytes",
+      "nodejs_eventloop_lag_p99_seconds",
+    ]) {
+      expect(text).toMatch(new RegExp(`^${name} `, "m"));
+    }
+    expect(text).not.toContain("pandu_process_");
+    expect(text).not.toContain("pandu_nodejs_");
+  });
+
+  it("exports pandu_build_info with the version from package.json and the Node version", async () => {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    const text = await createMetrics({ collectDefault: false }).render();
+    expect(text).toContain(`pandu_build_info{version="${version}",node="${process.version}"} 1`);
+  });
+
+  it("declares the desk's gauges and counters (the desk sets them), at 0 until then", async () => {
+    const text = await createMetrics({ collectDefault: false }).render();
+    for (const line of [
+      "pandu_outbox_pending 0",
+      "pandu_outbox_due 0",
+      "pandu_outbox_dead_letters 0",
+      "pandu_outbox_oldest_age_seconds 0",
+      "pandu_case_oldest_unclaimed_age_seconds 0",
+      "pandu_routes_broken 0",
+      'pandu_faq_outcomes_total{outcome="answered"} 0',
+      'pandu_faq_outcomes_total{outcome="unsure"} 0',
+      'pandu_faq_outcomes_total{outcome="gap"} 0',
+      "pandu_secrets_deleted_total 0",
+      "pandu_turn_duration_seconds_count 0",
+      "# TYPE pandu_cases_open gauge",
+      "# TYPE pandu_store_up gauge",
+    ]) {
+      expect(text).toContain(line);
+    }
+  });
+
+  it("sets the desk's instruments when told", async () => {
+    const m = createMetrics({ collectDefault: false });
+    m.outboxPending.set(7);
+    m.outboxDue.set(3);
+    m.outboxDeadLetters.set(1);
+    m.outboxOldestAge.set(42);
+    m.casesOpen.set({ status: "open" }, 5);
+    m.caseOldestUnclaimedAge.set(3_600);
+    m.routesBroken.set(2);
+    m.faqOutcomes.inc({ outcome: "gap" });
+    m.secretsDeleted.inc();
+    m.turnDuration.observe(0.02);
+    const text = await m.render();
+    for (const line of [
+      "pandu_outbox_pending 7",
+      "pandu_outbox_due 3",
+      "pandu_outbox_dead_letters 1",
+      "pandu_outbox_oldest_age_seconds 42",
+      'pandu_cases_open{status="open"} 5',
+      "pandu_case_oldest_unclaimed_age_seconds 3600",
+      "pandu_routes_broken 2",
+      'pandu_faq_outcomes_total{outcome="gap"} 1',
+      "pandu_secrets_deleted_total 1",
+      "pandu_turn_duration_seconds_count 1",
+    ]) {
+      expect(text).toContain(line);
+    }
+  });
+
+  it("pandu_store_up asks each watched store at scrape time: 1 when it answers, 0 when not or when it throws", async () => {
+    const m = createMetrics({ collectDefault: false });
+    let redisUp = true;
+    m.watchStore("redis", async () => redisUp);
+    m.watchStore("postgres", async () => {
+      throw new Error("ECONNREFUSED");
+    });
+    let text = await m.render();
+    expect(text).toContain('pandu_store_up{store="redis"} 1');
+    expect(text).toContain('pandu_store_up{store="postgres"} 0');
+    redisUp = false;
+    text = await m.render();
+    expect(text).toContain('pandu_store_up{store="redis"} 0');
   });
 });
 

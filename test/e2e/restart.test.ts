@@ -4,10 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../helpers/fake-telegram.ts";
 import { freshSchema, PG_SUITE, SKIP_PG, type TestSchema } from "../helpers/postgres.ts";
 import { REDIS_SUITE, REDIS_URL, SKIP_REDIS } from "../helpers/redis.ts";
+import { HAVE_REDIS_SERVER, OwnRedis } from "../helpers/redis-server.ts";
 
 const CHAT = 31337;
-/** A database of its own: `npm start` writes under the fixed "pandu" prefix, and each run starts empty. */
-const E2E_REDIS = `${REDIS_URL.replace(/\/\d*$/, "")}/7`;
+/**
+ * A Redis of its own: `npm start` writes under the fixed "pandu" prefix with fixed chat ids, and each
+ * run starts empty. A private redis-server when one is installed, so that a suite running at the same
+ * time in another checkout on this machine cannot flush or share these keys; else database 7.
+ */
+const ownRedis = HAVE_REDIS_SERVER && !SKIP_REDIS ? new OwnRedis() : undefined;
+await ownRedis?.start();
+const E2E_REDIS = ownRedis !== undefined ? `${ownRedis.url}/0` : `${REDIS_URL.replace(/\/\d*$/, "")}/7`;
+afterAll(async () => {
+  await ownRedis?.destroy();
+});
 
 const children: ChildProcess[] = [];
 
@@ -19,6 +29,7 @@ function startPandu(apiRoot: string, extra: Record<string, string> = {}): ChildP
       TELEGRAM_API_ROOT: apiRoot,
       REDIS_URL: E2E_REDIS,
       PORT: "0",
+      METRICS_PORT: "0",
       LOG_LEVEL: "warn",
       ...extra,
     },

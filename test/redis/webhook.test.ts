@@ -1,6 +1,12 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpServer, type HttpServer, SECRET_HEADER } from "../../src/adapters/http/server.ts";
+import {
+  createHttpServer,
+  type HttpServer,
+  OPS_ROUTES,
+  PUBLIC_ROUTES,
+  SECRET_HEADER,
+} from "../../src/adapters/http/server.ts";
 import { createMetrics } from "../../src/adapters/metrics.ts";
 import { RedisChatStore } from "../../src/adapters/redis/chat-store.ts";
 import { createRedis, waitReady } from "../../src/adapters/redis/connect.ts";
@@ -32,6 +38,8 @@ describe.skipIf(SKIP_REDIS)(`webhook on node:http with Redis sessions (${REDIS_S
       handleUpdate: (u) => t.bot.handleUpdate(u as never),
       ready: async () => ({ ok: await store.ping(), checks: { store: await store.ping() } }),
       metrics: createMetrics({ collectDefault: false }),
+      // One listener with both sets here; the runtime splits them over PORT and METRICS_PORT.
+      routes: [...PUBLIC_ROUTES, ...OPS_ROUTES],
     });
     base = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;
   });

@@ -8,8 +8,21 @@ export interface ReadyReport {
   checks: Record<string, boolean>;
 }
 
+/** What one listener can serve. */
+export type HttpRoute = "webhook" | "healthz" | "readyz" | "metrics";
+
+/** The public listener (PORT, behind the reverse proxy): Telegram's webhook and a liveness probe. */
+export const PUBLIC_ROUTES: readonly HttpRoute[] = ["webhook", "healthz"];
+/** The operators' listener (METRICS_PORT on METRICS_HOST, loopback by default): never the webhook. */
+export const OPS_ROUTES: readonly HttpRoute[] = ["healthz", "readyz", "metrics"];
+
 export interface HttpOptions {
   logger: Logger;
+  /**
+   * Routes this listener serves; any other path is 404. Default PUBLIC_ROUTES, so
+   * metrics and readiness (which reveal internals) are never public by accident.
+   */
+  routes?: readonly HttpRoute[];
   /** Path that receives Telegram updates, e.g. "/telegram/<random>"; absent = no webhook route (polling mode). */
   webhookPath?: string;
   /**
@@ -27,7 +40,8 @@ export interface HttpOptions {
    * downstream).
    */
   timeoutMs?: number;
-  ready: () => Promise<ReadyReport>;
+  /** Readiness check behind /readyz; absent = 404. */
+  ready?: () => Promise<ReadyReport>;
   metrics?: { render(): Promise<string>; contentType: string };
   /**
    * Called by the server to know the process is shutting down (e.g. a SIGTERM
@@ -58,7 +72,7 @@ export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 /** How long a connection stays open to discard a body we refused before it is destroyed. */
 const LINGER_MS = 1_000;
 
-type Route = "healthz" | "readyz" | "metrics" | "webhook" | "unknown";
+type Route = HttpRoute | "unknown";
 
 /** A pending response: status, JSON or text body, extra headers. */
 interface Reply {
@@ -80,6 +94,7 @@ export function createHttpServer(options: HttpOptions): HttpServer {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
   const secretDigest = options.webhookSecret !== undefined ? digest(options.webhookSecret) : undefined;
+  const routes = new Set<HttpRoute>(options.routes ?? PUBLIC_ROUTES);
 
   /** Webhook requests in progress: settle once the handler settled (even past the timeout). */
   const inFlight = new Set<Promise<void>>();
@@ -89,7 +104,8 @@ export function createHttpServer(options: HttpOptions): HttpServer {
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
-    const route = routeOf(path, options.webhookPath);
+    const known = routeOf(path, options.webhookPath);
+    const route = known !== "unknown" && routes.has(known) ? known : "unknown";
     res.on("finish", () => {
       log.debug(
         {
@@ -129,6 +145,7 @@ export function createHttpServer(options: HttpOptions): HttpServer {
       case "healthz":
         return stopping() ? json(503, { status: "shutting_down" }) : json(200, { status: "ok" });
       case "readyz": {
+        if (options.ready === undefined) return json(404, { error: "not_found" });
         if (stopping()) return json(503, { ok: false, checks: {}, shuttingDown: true });
         let report: ReadyReport;
         try {

@@ -264,6 +264,19 @@ export function createBot(
       return result.editing !== undefined ? { ...state, edit: result.editing } : state;
     }),
   );
+  // /id: what an operator needs for HR_CHAT_ID (a group's id, group admins only) and ADMIN_IDS (one's own id).
+  groups.command("id", async (ctx) => {
+    if (!(await mayConfigure(ctx))) {
+      await ctx.reply(
+        "Perintah /id di grup hanya untuk admin grup ini. ID Anda sendiri: ketik /id di chat pribadi dengan bot.",
+      );
+      return;
+    }
+    await ctx.reply(
+      `ID grup ini: ${ctx.chat.id}\nUntuk grup HR cadangan, isi HR_CHAT_ID=${ctx.chat.id} di konfigurasi Pandu. ` +
+        "Untuk menghubungkan grup ini ke instansi: /hubungkan <nama instansi>.",
+    );
+  });
   anywhere.command("statistik", async (ctx, next) => {
     if (ctx.from === undefined) return next();
     const chat = ctx.chat;
@@ -412,6 +425,9 @@ export function createBot(
     );
   });
 
+  privateCommands.command("id", async (ctx) => {
+    await ctx.reply(`ID Telegram Anda: ${ctx.from.id}\n(Untuk admin Pandu: ID ini yang diisi di ADMIN_IDS.)`);
+  });
   // Admin commands, answered before the journeys; anyone else's /faqgap is just text to the engine.
   privateCommands.command("faqgap", async (ctx, next) => {
     if (!admins.has(ctx.from.id)) return next();
