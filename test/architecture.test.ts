@@ -4,7 +4,7 @@
  *
  *   entry points (main, chat, cli) → app/ → adapters/ → turn.ts → desk/ → stores.ts → core/
  *
- * directory/, faq/, config.ts and logger.ts sit beside stores.ts (they may use
+ * directory/, faq/, config.ts, logger.ts and version.ts sit beside stores.ts (they may use
  * core only). A plain reading of the import statements, no extra tool: the
  * rules are small and the graph is a few dozen files.
  */
@@ -87,7 +87,7 @@ function layer(file: string): { rank: number; name: string } {
   const path = relative("src", file);
   const top = path.split("/")[0] ?? "";
   if (top === "core") return { rank: 0, name: "core" };
-  if (["stores.ts", "config.ts", "logger.ts", "directory", "faq"].includes(top))
+  if (["stores.ts", "config.ts", "logger.ts", "version.ts", "directory", "faq"].includes(top))
     return { rank: 1, name: top };
   if (top === "desk") return { rank: 2, name: "desk" };
   if (top === "turn.ts") return { rank: 3, name: "turn" };
