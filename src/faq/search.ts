@@ -19,6 +19,12 @@ export const FAQ_CONFIDENT = 0.5;
  */
 export const FAQ_MARGIN = 0.15;
 
+/**
+ * Hits scoring below this are not worth suggesting ("Apakah maksud Anda…"); the engine keeps
+ * its own copy (FAQ_SUGGEST in core/flow/transition.ts, which may import nothing from here).
+ */
+export const FAQ_SUGGEST = 0.25;
+
 export interface FaqHit extends FaqHitRef {
   /**
    * "high" only for the first hit, when score ≥ FAQ_CONFIDENT and its raw score beats the
