@@ -80,6 +80,15 @@ export interface CompiledState {
   columns: number;
   buttons: CompiledButton[];
   input?: CompiledInput;
+  /** Where the facts of this state's texts come from, and when they were last checked. */
+  provenance: Provenance;
+}
+
+/** Sources and last-checked date of a text; `fact: false` when it states no fact. */
+export interface Provenance {
+  sources?: string[];
+  checked?: string;
+  fact: boolean;
 }
 
 export interface CompiledFlow {
@@ -88,6 +97,8 @@ export interface CompiledFlow {
   title: Text;
   start: string;
   help?: Text;
+  /** Provenance of the flow's own `help` text. */
+  provenance: Provenance;
   states: Map<string, CompiledState>;
 }
 
@@ -172,6 +183,7 @@ export function compileFlows(
       title: flow.title,
       start: flow.start,
       help: flow.help,
+      provenance: provenanceOf(flow),
       states: new Map(),
     };
     for (const [id, state] of Object.entries(flow.states)) {
@@ -328,7 +340,9 @@ function compileState(
     at("jalan buntu: tidak ada tombol, input, atau baris Kembali/Menu (nav: false)");
   }
 
-  const hash = (fnv1a(JSON.stringify(state)) % 36 ** 4).toString(36).padStart(4, "0");
+  // Sources and dates are left out: re-checking a fact must not expire the buttons users hold.
+  const { sources: _sources, checked: _checked, fact: _fact, ...shape } = state;
+  const hash = (fnv1a(JSON.stringify(shape)) % 36 ** 4).toString(36).padStart(4, "0");
   const longest = Math.max(0, ...buttons.map((_, i) => `b|${key.replace("/", "|")}|${i}|${hash}`.length));
   if (longest > CALLBACK_MAX)
     at(`id flow + state terlalu panjang untuk callback data (${longest} > ${CALLBACK_MAX})`);
@@ -345,6 +359,15 @@ function compileState(
     columns: state.columns ?? 1,
     buttons,
     input,
+    provenance: provenanceOf(state),
+  };
+}
+
+function provenanceOf(item: { sources?: string[]; checked?: string; fact?: false }): Provenance {
+  return {
+    ...(item.sources !== undefined ? { sources: item.sources } : {}),
+    ...(item.checked !== undefined ? { checked: item.checked } : {}),
+    fact: item.fact !== false,
   };
 }
 
