@@ -135,7 +135,7 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     expect(
       confirm.some((x) => x.startsWith("📨 Kasus #1 sudah dikirim ke petugas kepegawaian (Kabupaten Bogor)")),
     ).toBe(true);
-    expect(confirm.at(-1)).toContain("Kasus Anda ada di tangan petugas");
+    expect(confirm.at(-1)).toContain("Ini ruang tunggu kasus Anda");
     expect(await t.store.peek(String(USER))).toMatchObject({
       flow: "kasus",
       state: "menunggu",

@@ -110,6 +110,29 @@ describe("transition", () => {
     expect(`${session.flow}/${session.state}`).toBe("menu/mulai");
   });
 
+  it("offers 'Kirim ke petugas' under the letter the user sends alone, and opens the case from there", () => {
+    const letter = at("email/ringkasan", {
+      nip: "198609262015051001",
+      jenis: "PNS",
+      nama: "Budi Santoso",
+      "email-baru": "budi.baru@gmail.com",
+      masalah: "email terdaftar salah",
+      "jenis-kasus": "email",
+    });
+    const shown = run(letter, { type: "command", name: "bantuan" });
+    const data = dataOf(shown.effects, "✅ Kirim ke petugas");
+    expect(data).not.toBe("");
+    const { session, effects } = run(letter, { type: "button", data });
+    expect(effects).toContainEqual(
+      expect.objectContaining({
+        type: "case-open",
+        caseType: "email",
+        fields: expect.objectContaining({ nip: "198609262015051001", "email-baru": "budi.baru@gmail.com" }),
+      }),
+    );
+    expect(`${session.flow}/${session.state}`).toBe("kasus/menunggu");
+  });
+
   it("emits funnel events: enter and complete", () => {
     const s = at("aktivasi/d-login");
     const before = run(s, { type: "command", name: "bantuan" });
