@@ -115,6 +115,7 @@ export function createFaqIndex(entries: readonly FaqEntry[], tuning: Partial<Faq
     answer: e.answer,
     score,
     ...(e.flow ? { flow: e.flow } : {}),
+    ...(e.offTopic ? { offTopic: true } : {}),
     confidence: confident ? "high" : "low",
   });
 

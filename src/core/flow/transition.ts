@@ -423,6 +423,9 @@ class Run {
     if (best !== undefined && isConfident(best, this.world)) {
       this.track("faq", this.key, best.id);
       this.faqAnswer(best);
+      // "Di luar yang Pandu tahu" leaves the question unanswered: admins still see it among the gaps.
+      if (best.offTopic)
+        this.effects.push({ type: "faq-gap", text: this.withoutPersonalData(text), best: best.id });
       if (this.inJourney) this.prompt();
       return true;
     }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadFlows } from "../../../src/adapters/files/load-flows.ts";
 import { type Effect, type Event, transition, type World } from "../../../src/core/flow/transition.ts";
 import { HISTORY_MAX, newSession, type Session } from "../../../src/core/session.ts";
+import type { FaqHitRef, FaqLookup } from "../../../src/core/world.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 3);
 let world: World;
@@ -131,6 +132,26 @@ describe("transition", () => {
       }),
     );
     expect(`${session.flow}/${session.state}`).toBe("kasus/menunggu");
+  });
+
+  it("answers an off-topic question honestly and still records it as a gap for admins", () => {
+    const honest: FaqHitRef = {
+      id: "luar-gaji",
+      title: "Gaji, gaji ke-13, THR, TPP, tunjangan",
+      answer: "Itu di luar yang Pandu tahu.",
+      score: 0.9,
+      confidence: "high",
+      offTopic: true,
+    };
+    const faq: FaqLookup = { search: () => [honest], get: (id) => (id === honest.id ? honest : undefined) };
+    const { effects } = transition(
+      { ...world, faq },
+      at("menu/mulai"),
+      { type: "text", text: "kapan gaji ke 13 cair?" },
+      NOW,
+    );
+    expect(replies(effects)[0]?.text).toContain("Itu di luar yang Pandu tahu.");
+    expect(effects).toContainEqual({ type: "faq-gap", text: "kapan gaji ke 13 cair?", best: "luar-gaji" });
   });
 
   it("emits funnel events: enter and complete", () => {
