@@ -3,6 +3,8 @@
  *   old        test/faq/questions.yaml      top-1 / top-3 (floors in test/faq/faq.test.ts)
  *   new        test/faq/questions-new.yaml  top-1 / top-3, goals 95 % / 99 % (issue 16)
  *   off-topic  test/faq/off-topic.yaml      share NOT answered outright, goal ≥ 95 %
+ *   holdout    test/faq/holdout.yaml        written after the tuning, never tuned on: the
+ *                                           honest estimate of how it generalises (no goal)
  * plus the misses of each and a quick latency figure.
  *
  *   npm run eval:faq            human-readable report
@@ -20,6 +22,7 @@ export const QUESTION_FILES = {
   old: "test/faq/questions.yaml",
   new: "test/faq/questions-new.yaml",
   offTopic: "test/faq/off-topic.yaml",
+  holdout: "test/faq/holdout.yaml",
 } as const;
 
 /** Goals of issue 16 on the new set and the off-topic set. */
@@ -80,6 +83,18 @@ export async function loadQuestions(file: string = QUESTION_FILES.old): Promise<
 export async function loadOffTopic(file: string = QUESTION_FILES.offTopic): Promise<OffTopicQuestion[]> {
   const data = parse(await readFile(file, "utf8")) as { questions?: OffTopicQuestion[] };
   return data.questions ?? [];
+}
+
+/** The holdout file mixes labelled questions (`id`) and off-topic ones (`topic`). */
+export async function loadHoldout(
+  file: string = QUESTION_FILES.holdout,
+): Promise<{ labelled: LabelledQuestion[]; offTopic: OffTopicQuestion[] }> {
+  const data = parse(await readFile(file, "utf8")) as { questions?: (LabelledQuestion | OffTopicQuestion)[] };
+  const all = data.questions ?? [];
+  return {
+    labelled: all.filter((x): x is LabelledQuestion => "id" in x),
+    offTopic: all.filter((x) => !("id" in x)),
+  };
 }
 
 export function evaluateFaq(index: FaqIndex, questions: readonly LabelledQuestion[]): FaqEval {
@@ -169,11 +184,16 @@ async function main(argv: string[]): Promise<void> {
   const old = evaluateFaq(index, oldSet);
   const fresh = evaluateFaq(index, newSet);
   const off = evaluateOffTopic(index, offSet);
+  const holdoutSet = await loadHoldout(QUESTION_FILES.holdout);
+  const holdout = {
+    labelled: evaluateFaq(index, holdoutSet.labelled),
+    offTopic: evaluateOffTopic(index, holdoutSet.offTopic),
+  };
   const latency = measureLatency(index, [...oldSet, ...newSet, ...offSet]);
 
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ entries: entries.length, problems, buildMs, goals: GOALS, old, new: fresh, offTopic: off, latency }, null, 2)}\n`,
+      `${JSON.stringify({ entries: entries.length, problems, buildMs, goals: GOALS, old, new: fresh, offTopic: off, holdout, latency }, null, 2)}\n`,
     );
     return;
   }
@@ -195,11 +215,13 @@ async function main(argv: string[]): Promise<void> {
     `new set        ${String(fresh.total).padStart(3)} questions   top-1: ${pct(fresh.top1)} ${mark(fresh.top1 >= GOALS.newTop1)} ≥ ${pct(GOALS.newTop1)}   top-3: ${pct(fresh.top3)} ${mark(fresh.top3 >= GOALS.newTop3)} ≥ ${pct(GOALS.newTop3)}   (${QUESTION_FILES.new})`,
     `off-topic set  ${String(off.total).padStart(3)} questions   not answered outright: ${pct(off.notAnswered)} ${mark(off.notAnswered >= GOALS.offTopicNotAnswered)} ≥ ${pct(GOALS.offTopicNotAnswered)}   honest reply: ${pct(off.honest)}   (${QUESTION_FILES.offTopic})`,
     `               answered ${off.counts.answered} · unrelated suggestions ${off.counts.suggested} · "di luar" entry ${off.counts["honest-entry"]} · no answer ${off.counts["no-answer"]}`,
+    `holdout        ${String(holdout.labelled.total).padStart(3)} + ${holdout.offTopic.total} questions   top-1: ${pct(holdout.labelled.top1)}   top-3: ${pct(holdout.labelled.top3)}   off-topic not answered outright: ${pct(holdout.offTopic.notAnswered)}, honest ${pct(holdout.offTopic.honest)}   (${QUESTION_FILES.holdout}, never tuned on)`,
     `latency: p50 ${latency.p50.toFixed(3)} ms   p99 ${latency.p99.toFixed(3)} ms   max ${latency.max.toFixed(3)} ms (${latency.samples} searches)`,
   );
   for (const [name, r] of [
     ["old", old],
     ["new", fresh],
+    ["holdout", holdout.labelled],
   ] as const) {
     out.push("", `Misses, ${name} set (${r.misses.length}; "in top-3 at #n" or "not in top-3"):`);
     for (const m of r.misses) {
@@ -207,8 +229,11 @@ async function main(argv: string[]): Promise<void> {
       out.push(`  ${m.rank ? `#${m.rank}` : "--"}  "${m.q}"`, `        expected ${m.expected}; got ${got}`);
     }
   }
-  out.push("", `Off-topic not handled honestly (${off.misses.length}):`);
-  for (const m of off.misses) {
+  out.push(
+    "",
+    `Off-topic not handled honestly (${off.misses.length} + holdout ${holdout.offTopic.misses.length}):`,
+  );
+  for (const m of [...off.misses, ...holdout.offTopic.misses]) {
     const got = m.got.map((g) => `${g.id} ${g.score.toFixed(2)}`).join(" | ");
     out.push(`  ${m.outcome.padEnd(9)} "${m.q}"${m.topic ? ` [${m.topic}]` : ""}`, `        got ${got}`);
   }
