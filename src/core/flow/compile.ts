@@ -191,6 +191,11 @@ export function compileFlows(
       compiled.states.set(id, cs);
       states.set(cs.key, cs);
     }
+    if (flow.help !== undefined) {
+      for (const message of provenanceProblems(compiled.provenance, "'help' flow")) {
+        problems.push({ file, message });
+      }
+    }
     if (!compiled.states.has(flow.start)) {
       problems.push({
         file,
@@ -284,6 +289,7 @@ function compileState(
 ): CompiledState {
   const at = (message: string) => problems.push({ file, state: id, message });
   const key = `${flow.id}/${id}`;
+  for (const message of provenanceProblems(provenanceOf(state), "teks")) at(message);
 
   for (const [where, text] of textsOf(state)) checkText(text, where, policies, at);
 
@@ -361,6 +367,26 @@ function compileState(
     input,
     provenance: provenanceOf(state),
   };
+}
+
+/**
+ * The rule for stated facts: a text states a fact (about BKN, the accounts, the rules, the
+ * offices: things that go out of date outside Pandu) unless it is marked `fact: false`, and a
+ * fact needs its public sources and the date they were last checked.
+ */
+function provenanceProblems(p: Provenance, subject: string): string[] {
+  const missing = [p.sources === undefined ? "'sources'" : "", p.checked === undefined ? "'checked'" : ""]
+    .filter((x) => x !== "")
+    .join(" dan ");
+  if (p.fact && missing !== "") {
+    return [
+      `${subject} menyatakan fakta tanpa ${missing}: tambahkan sumber publik (../shared/domain.md) dan tanggal terakhir dicek (YYYY-MM-DD), atau 'fact: false' bila teks hanya bertanya, memberi pilihan, atau tentang Pandu sendiri`,
+    ];
+  }
+  if (!p.fact && (p.sources !== undefined || p.checked !== undefined)) {
+    return ["'fact: false' tidak memakai 'sources' atau 'checked': hapus salah satunya"];
+  }
+  return [];
 }
 
 function provenanceOf(item: { sources?: string[]; checked?: string; fact?: false }): Provenance {
