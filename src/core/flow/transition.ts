@@ -398,6 +398,11 @@ class Run {
       return this.button(`b|${this.session.flow}|${this.session.state}|${index}|${this.state.hash}`);
     }
     if (this.askFaq(text, false)) return;
+    // A short question at a button step ("token gk masuk2") is answered when the FAQ is sure of it.
+    if (this.answerQuestion(text)) {
+      if (this.inJourney) this.prompt();
+      return;
+    }
     this.reply(this.state.buttons.length > 0 ? MSG.chooseButton : MSG.notUnderstood);
     this.prompt();
   }
@@ -479,6 +484,8 @@ class Run {
     if (hit === undefined || !isConfident(hit, this.world)) return false;
     this.track("faq", this.key, hit.id);
     this.faqAnswer(hit);
+    if (hit.offTopic)
+      this.effects.push({ type: "faq-gap", text: this.withoutPersonalData(text), best: hit.id });
     return true;
   }
 

@@ -154,6 +154,29 @@ describe("transition", () => {
     expect(effects).toContainEqual({ type: "faq-gap", text: "kapan gaji ke 13 cair?", best: "luar-gaji" });
   });
 
+  it("answers a short question typed at a button step from the FAQ, then shows the step again", async () => {
+    const { loadWorld } = await import("../../../src/app/world.ts");
+    const full = await loadWorld();
+    const { session, effects } = transition(
+      full,
+      at("aktivasi/d-kode"),
+      { type: "text", text: "token gk masuk2" },
+      NOW,
+    );
+    const texts = replies(effects).map((r) => r.text);
+    expect(texts[0]).toMatch(/^💡 Token atau kode email tidak datang/);
+    expect(texts).not.toContain("Silakan pilih salah satu tombol di bawah.");
+    expect(texts[1]).toContain("Langkah 5 dari 7");
+    expect(`${session.flow}/${session.state}`).toBe("aktivasi/d-kode");
+  });
+
+  it("still asks for a button when a short text at a button step is no known question", async () => {
+    const { loadWorld } = await import("../../../src/app/world.ts");
+    const full = await loadWorld();
+    const { effects } = transition(full, at("aktivasi/d-kode"), { type: "text", text: "lanjut" }, NOW);
+    expect(replies(effects)[0]?.text).toBe("Silakan pilih salah satu tombol di bawah.");
+  });
+
   it("emits funnel events: enter and complete", () => {
     const s = at("aktivasi/d-login");
     const before = run(s, { type: "command", name: "bantuan" });
