@@ -321,7 +321,11 @@ class Run {
       const target = this.world.flows.states.get(key);
       if (key !== this.key) {
         this.track("stale", this.key, data);
-        if (target !== undefined && (kind === "i" || target.hash === parts[4])) {
+        // Only a step the user has been through (a double tap, an older message) gets just a
+        // toast; any other step may be the latest message, shown but not saved before a crash:
+        // the current step is shown again so the user is never left without a button to press.
+        const behind = this.session.history.includes(key);
+        if (target !== undefined && behind && (kind === "i" || target.hash === parts[4])) {
           return this.toast(MSG.staleButton);
         }
         this.toast(MSG.expiredButton);

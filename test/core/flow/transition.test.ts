@@ -70,6 +70,25 @@ describe("transition", () => {
     expect(replies(second.effects)).toEqual([]);
   });
 
+  it("shows the current step again when a button of a step that was never saved is tapped (crash)", () => {
+    // The bot sent "Langkah 3 dari 7" (d-nip), then crashed before saving: the session still
+    // says d-reset. The user taps a button of the latest message they see.
+    const saved: Session = { ...at("aktivasi/d-reset"), history: ["aktivasi/d-buka"] };
+    const shown = run(at("aktivasi/d-nip"), { type: "command", name: "bantuan" });
+    const data = dataOf(shown.effects, "Email saya muncul");
+    const { session, effects } = run(saved, { type: "button", data });
+    expect(replies(effects).map((r) => r.text)).toEqual([
+      "Maaf, tombol itu sudah tidak berlaku. Ini langkah Anda sekarang:",
+      expect.stringContaining("Langkah 2 dari 7"),
+    ]);
+    expect(
+      replies(effects)[1]
+        ?.buttons?.flat()
+        .map((b) => b.label),
+    ).toContain("Sudah, lanjut");
+    expect(session.state).toBe("d-reset");
+  });
+
   it("treats a button whose state definition changed (hash) as expired and re-prompts", () => {
     const { effects } = run(at("aktivasi/d-kode"), { type: "button", data: "b|aktivasi|d-kode|0|0000" });
     expect(replies(effects).map((r) => r.text)).toEqual([
