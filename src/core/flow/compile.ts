@@ -50,6 +50,9 @@ export interface CompiledButton {
   intent?: Intent;
   set?: Record<string, string>;
   count?: string;
+  /** Minutes between counted presses of `count`; a sooner press is not counted and goes to `early`. */
+  countEvery?: number;
+  early?: CompiledBranch[];
   /** Shown only when this holds. */
   show?: Guard;
   /** Case type to open, or "$var" naming the variable that holds it. */
@@ -300,6 +303,9 @@ function compileState(
       at(`${label}: jenis kasus '${b.open}' tidak dikenal. Pilihan yang sah: ${choices([...cases.keys()])}`);
     }
     if (b.if !== undefined && show === undefined) at(`${label}: syarat '${b.if}' tidak sah. ${GUARD_FORMS}`);
+    // the time of the last counted press is kept under "<count>@" (a session key is at most 32 characters)
+    if (b.countEvery !== undefined && (b.count?.length ?? 0) > 31)
+      at(`${label}: nama hitungan '${b.count}' terlalu panjang untuk countEvery (maks. 31 karakter)`);
     return {
       show,
       label: b.label,
@@ -308,6 +314,8 @@ function compileState(
       intent: b.intent,
       set: b.set,
       count: b.count,
+      countEvery: b.countEvery,
+      early: b.early === undefined ? undefined : compileNext(flow.id, b.early, `${label} (early)`, at),
       open: b.open,
       act: b.act,
     };
@@ -463,7 +471,8 @@ function compileNext(flowId: string, next: Next, where: string, at: (m: string) 
 function targetsOf(state: CompiledState): { to: string; where: string }[] {
   const out: { to: string; where: string }[] = [];
   state.buttons.forEach((b, i) => {
-    for (const br of b.next ?? []) out.push({ to: br.to, where: `tombol ${i + 1}` });
+    for (const br of [...(b.next ?? []), ...(b.early ?? [])])
+      out.push({ to: br.to, where: `tombol ${i + 1}` });
   });
   for (const br of state.input?.next ?? []) out.push({ to: br.to, where: "input" });
   return out;

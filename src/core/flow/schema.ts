@@ -61,6 +61,18 @@ export const Button = z
       .optional()
       .describe("Variables to set when pressed, e.g. { jalur: digital }"),
     count: Id.optional().describe("Counter to increment when pressed (e.g. token retries)"),
+    countEvery: z
+      .number()
+      .int()
+      .min(0)
+      .max(10080)
+      .optional()
+      .describe(
+        "Minutes: a press counts only when at least this long after the last counted press of the same counter (retries that need time, e.g. 'coba lagi setelah ±2 jam'); 0 counts every press and remembers its time",
+      ),
+    early: Next.optional().describe(
+      "Where a press sooner than countEvery goes (it is not counted); default: the usual target",
+    ),
     if: z
       .string()
       .optional()
@@ -77,6 +89,12 @@ export const Button = z
   })
   .refine((b) => (b.open === undefined && b.act === undefined) || b.to !== undefined, {
     message: "tombol dengan open/act harus punya 'to'",
+  })
+  .refine((b) => b.countEvery === undefined || b.count !== undefined, {
+    message: "'countEvery' butuh 'count'",
+  })
+  .refine((b) => b.early === undefined || b.countEvery !== undefined, {
+    message: "'early' butuh 'countEvery'",
   });
 export type Button = z.infer<typeof Button>;
 

@@ -346,8 +346,18 @@ class Run {
         this.session = { ...this.session, vars: { ...this.session.vars, ...button.set } };
       if (button.count !== undefined) {
         const counters = { ...this.session.counters };
-        counters[button.count] = (counters[button.count] ?? 0) + 1;
-        this.session = { ...this.session, counters };
+        // A counter with countEvery remembers the minute of its last counted press under "<name>@":
+        // a press sooner than that is not a new retry ("coba lagi setelah ±2 jam", tapped thrice).
+        const minute = Math.floor(this.now / 60_000);
+        const last = counters[`${button.count}@`];
+        const every = button.countEvery;
+        if (every !== undefined && last !== undefined && minute - last < every) {
+          if (button.early !== undefined) return this.enter(this.resolve(button.early), true);
+        } else {
+          counters[button.count] = (counters[button.count] ?? 0) + 1;
+          if (every !== undefined) counters[`${button.count}@`] = minute;
+          this.session = { ...this.session, counters };
+        }
       }
       if (button.intent !== undefined) return this.intent(button.intent);
       if (button.open !== undefined) this.openCase(button.open);

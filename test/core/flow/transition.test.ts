@@ -196,6 +196,50 @@ describe("transition", () => {
     expect(replies(effects)[0]?.text).toBe("Silakan pilih salah satu tombol di bawah.");
   });
 
+  describe("token retries count time", () => {
+    const MIN = 60_000;
+    /** Taps the button with this label on the message the previous step showed, at `when`. */
+    function tap(prev: { session: Session; effects: Effect[] }, label: string, when: number) {
+      const data = dataOf(prev.effects, label);
+      expect(data, `button '${label}'`).not.toBe("");
+      const t = transition(world, prev.session, { type: "button", data }, when);
+      return { session: JSON.parse(JSON.stringify(t.session)) as Session, effects: t.effects };
+    }
+    const start = () => {
+      const s = { ...at("token/mulai"), history: ["aktivasi/d-kode"] };
+      return { session: s, effects: transition(world, s, { type: "command", name: "bantuan" }, NOW).effects };
+    };
+    const RETRY = "Sudah coba lagi, tetap tidak masuk";
+
+    it("three taps in three seconds do not escalate", () => {
+      let turn = tap(start(), "Di Spam pun tidak ada", NOW);
+      turn = tap(turn, RETRY, NOW + 1_000);
+      turn = tap(turn, RETRY, NOW + 2_000);
+      turn = tap(turn, RETRY, NOW + 3_000);
+      expect(turn.session.state).not.toBe("eskalasi");
+      expect(turn.session.counters["coba-token"]).toBe(1);
+      expect(replies(turn.effects).at(-1)?.text).toContain("sekitar 2 jam");
+    });
+
+    it("retries spread over hours escalate on the third", () => {
+      let turn = tap(start(), "Di Spam pun tidak ada", NOW);
+      turn = tap(turn, RETRY, NOW + 120 * MIN);
+      expect(turn.session.state).toBe("coba-lagi");
+      turn = tap(turn, RETRY, NOW + 240 * MIN);
+      expect(turn.session.state).toBe("eskalasi");
+    });
+
+    it("asks how long the user waited, and believes a wait that started before Pandu", () => {
+      let turn = tap(start(), "Di Spam pun tidak ada", NOW);
+      turn = tap(turn, RETRY, NOW + MIN);
+      expect(turn.session.state).toBe("terlalu-cepat");
+      turn = tap(turn, "Sudah menunggu lebih dari 2 jam", NOW + 2 * MIN);
+      expect(turn.session).toMatchObject({ state: "coba-lagi", counters: { "coba-token": 2 } });
+      turn = tap(turn, RETRY, NOW + 3 * MIN);
+      expect(turn.session.state).toBe("terlalu-cepat");
+    });
+  });
+
   it("emits funnel events: enter and complete", () => {
     const s = at("aktivasi/d-login");
     const before = run(s, { type: "command", name: "bantuan" });
