@@ -31,7 +31,7 @@ describe.skipIf(SKIP)(
       const sent = () => t.calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
 
       await t.text(81, "/start");
-      await t.tap(81, "b|menu|mulai|0|wirk");
+      await t.tap(81, `b|menu|mulai|0|${world.flows.states.get("menu/mulai")!.hash}`);
       const before = await store.peek("81");
       expect(before).toMatchObject({ flow: "aktivasi", state: "mulai" });
 
