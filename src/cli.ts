@@ -6,6 +6,8 @@
  *   flows check [--dir flows]   lint every flow, FAQ link and data file
  *   flows graph                 Mermaid diagrams of the flows
  *   flows schema [--write]      JSON Schema of flow files (flows/flow.schema.json)
+ *   content stale --days N      facts (flow texts, FAQ answers) not checked for more than N days;
+ *                 [--json]      exits 1 when there are any
  *   poster <instansi> --bot <username> [--out file.png]   printable QR poster of the office's start link
  *   db migrate                  apply pending migrations (DATABASE_URL)
  *   db status                   migrations applied and pending (DATABASE_URL)
@@ -16,6 +18,7 @@ import { checkFlowDir } from "./adapters/files/load-flows.ts";
 import { type FlowProblem, formatProblems } from "./core/flow/compile.ts";
 import { flowsToMermaid } from "./core/flow/graph.ts";
 import { Flow } from "./core/flow/schema.ts";
+import { type DatedFact, flowFacts, futureFacts, staleFacts } from "./core/flow/stale.ts";
 import { describeNip, parseNip } from "./core/validate/nip.ts";
 
 // The CLI reads REDIS_URL (and later DATABASE_URL) like the bot: from the environment, else from .env.
@@ -55,9 +58,12 @@ async function main(): Promise<number> {
       if (sub === "graph") return flowsGraph(option("dir") ?? "flows");
       if (sub === "schema") return flowsSchema(args.includes("--write"));
       break;
+    case "content":
+      if (sub === "stale") return contentStale(option("dir") ?? "flows", option("days"));
+      break;
   }
   process.stderr.write(
-    'Pemakaian: npm run pandu -- nip <NIP> [--json] | faq "<pertanyaan>" [--json] | flows check|graph|schema | db migrate|status\n',
+    'Pemakaian: npm run pandu -- nip <NIP> [--json] | faq "<pertanyaan>" [--json] | flows check|graph|schema | content stale --days <N> | poster <instansi> --bot <username> | db migrate|status\n',
   );
   return 2;
 }
@@ -65,6 +71,12 @@ async function main(): Promise<number> {
 function today() {
   const d = new Date(Date.now() + 7 * 3_600_000);
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** Today in WIB as YYYY-MM-DD. */
+function todayIso(): string {
+  const { year, month, day } = today();
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 function nip(input: string): number {
@@ -203,6 +215,16 @@ async function flowsCheck(dir: string): Promise<number> {
       }
     }
   }
+  const dated: DatedFact[] = [
+    ...(flows === undefined ? [] : flowFacts(flows)),
+    ...faqFacts(`${dir}/faq`, faqResult.entries),
+  ];
+  for (const fact of futureFacts(dated, todayIso())) {
+    all.push({
+      file: fact.where,
+      message: `'checked: ${fact.checked}' ada di masa depan (hari ini ${todayIso()})`,
+    });
+  }
   await loadDirectory({ dataFile: `${dir}/data/instansi.yaml` }).catch((err: Error) =>
     all.push({ file: `${dir}/data/instansi.yaml`, message: err.message }),
   );
@@ -215,6 +237,45 @@ async function flowsCheck(dir: string): Promise<number> {
     `✓ ${flows?.flows.size ?? 0} flow, ${stateCount} state, ${faqResult.entries.length} entri FAQ: tidak ada masalah.`,
   );
   return 0;
+}
+
+function faqFacts(dir: string, entries: { id: string; sources: string[]; checked: string }[]): DatedFact[] {
+  return entries.map((e) => ({ where: `${dir} › ${e.id}`, sources: e.sources, checked: e.checked }));
+}
+
+/** Lists the facts not checked for more than `days` days; exit 1 when there are any. */
+async function contentStale(dir: string, daysArg: string | undefined): Promise<number> {
+  const days = Number(daysArg);
+  if (daysArg === undefined || !Number.isInteger(days) || days < 0) {
+    process.stderr.write("Pemakaian: npm run pandu -- content stale --days <N> [--json]\n");
+    return 2;
+  }
+  const { loadFaq } = await import("./faq/load.ts");
+  const { flows, problems } = await checkFlowDir(dir);
+  const faq = await loadFaq(`${dir}/faq`);
+  if (flows === undefined || faq.problems.length > 0) {
+    process.stderr.write(
+      `${formatProblems([...problems, ...faq.problems.map((message) => ({ file: `${dir}/faq`, message }))])}\n`,
+    );
+    return 2;
+  }
+  const facts = [...flowFacts(flows), ...faqFacts(`${dir}/faq`, faq.entries)];
+  const stale = staleFacts(facts, todayIso(), days);
+  if (json) print({ today: todayIso(), days, facts: facts.length, stale });
+  else if (stale.length === 0)
+    print(`✓ ${facts.length} fakta, semuanya dicek dalam ${days} hari terakhir (hari ini ${todayIso()}).`);
+  else
+    print(
+      [
+        ...stale.map(
+          (f) =>
+            `${f.checked}  ${String(f.age).padStart(4)} hari  ${f.where}\n      ${f.sources.join(" · ")}`,
+        ),
+        "",
+        `${stale.length} dari ${facts.length} fakta belum dicek lebih dari ${days} hari (hari ini ${todayIso()}).`,
+      ].join("\n"),
+    );
+  return stale.length === 0 ? 0 : 1;
 }
 
 async function flowsGraph(dir: string): Promise<number> {

@@ -61,6 +61,8 @@ export interface FaqHitRef {
   flow?: string;
   /** "high": answer at once; "low": ask "Apakah maksud Anda…". Absent: judged by score. */
   confidence?: "high" | "low";
+  /** An honest "di luar yang Pandu tahu" answer: the question stays unanswered, so it is recorded too. */
+  offTopic?: boolean;
 }
 
 export interface FaqLookup {

@@ -34,7 +34,8 @@ export const PHRASES: Readonly<Record<string, string>> = {
   // question shapes that carry meaning once "apa"/"untuk" are dropped
   "apa itu": "arti", "itu apa": "arti", "itu apaan": "arti", "tuh apa": "arti", "what is": "arti",
   "how to": "cara", "buat apa": "fungsi", "untuk apa": "fungsi", "minta tolong": "minta bantu",
-  "not found": "tidak temu",
+  "not found": "tidak temu", "time out": "timeout", "habis waktu": "timeout", "waktu habis": "timeout",
+  "session expired": "timeout", "sesi habis": "timeout", "request timeout": "timeout",
   // apps, places, people
   "play store": "playstore", "app store": "appstore", "call center": "telepon", "no reply": "noreply",
   "kantor regional": "kanreg", "step by step": "langkah", "first time": "pertama kali",
@@ -73,7 +74,7 @@ export const SLANG: Readonly<Record<string, string>> = {
   tau: "tahu", liat: "lihat", bener: "benar", dapet: "dapat", dpt: "dapat", pake: "pakai", make: "pakai",
   gnti: "ganti", rubah: "ubah", ilang: "hilang", apus: "hapus", dateng: "datang", nyampe: "masuk",
   nyampai: "masuk", sampe: "sampai", ngecek: "cek", bikin: "buat", nyoba: "coba", kelar: "selesai",
-  mentok: "macet", nyangkut: "macet", stuck: "macet",
+  mentok: "macet", nyangkut: "macet", stuck: "macet", muter: "putar", dipake: "pakai", kepake: "pakai",
   // password
   pw: "password", pass: "password", passwd: "password", pwd: "password", pswd: "password", paswd: "password",
   pasword: "password", paswot: "password", passwort: "password", sandi: "password",
@@ -98,6 +99,46 @@ export const SLANG: Readonly<Record<string, string>> = {
   verif: "verifikasi", verivikasi: "verifikasi", pemutakiran: "pemutakhiran", apdet: "update",
   updet: "update", upload: "unggah", aplod: "unggah", download: "unduh", donlod: "unduh", tutor: "cara",
   tutorial: "cara", panduan: "cara", petunjuk: "cara", selfie: "wajah",
+};
+
+/**
+ * Javanese (ngoko and krama) and Sundanese words people type in Indonesian questions
+ * ("kesupen password", "token teu asup", "piye carane") → standard Indonesian. Only words that
+ * are not also common Indonesian words with another meaning ("medal", "urung", "enggal" are left
+ * out). Possessive suffixes (-e, -ne, -na, -ipun) are handled in expand().
+ */
+// biome-ignore format: compact word tables, one group per line block
+export const REGIONAL: Readonly<Record<string, string>> = {
+  // negation, not yet
+  ora: "tidak", mboten: "tidak", boten: "tidak", teu: "tidak", henteu: "tidak", durung: "belum",
+  dereng: "belum", acan: "belum",
+  // forgot, lost, found
+  kesupen: "lupa", lali: "lupa", lalen: "lupa", poho: "lupa", hilap: "lupa", ical: "hilang",
+  leungit: "hilang", ketemu: "temu", kapendak: "temu",
+  // in, out, arrive
+  mlebu: "masuk", mlebet: "masuk", lebet: "masuk", asup: "masuk", metu: "keluar", kaluar: "keluar",
+  teko: "datang", tekan: "sampai", dugi: "sampai",
+  // done, can, must, want, still
+  wis: "sudah", uwis: "sudah", sampun: "sudah", parantos: "sudah", atos: "sudah", tos: "sudah",
+  iso: "bisa", saged: "bisa", tiasa: "bisa", kudu: "harus", kedah: "harus", arep: "mau", bade: "mau",
+  hoyong: "mau", keneh: "masih", isih: "masih", taksih: "masih", ono: "ada", onten: "ada",
+  // question words
+  piye: "bagaimana", kepiye: "bagaimana", pye: "bagaimana", pripun: "bagaimana", kumaha: "bagaimana",
+  opo: "apa", nopo: "apa", menapa: "apa", naon: "apa", ngopo: "kenapa", kunaon: "kenapa", naha: "kenapa",
+  endi: "mana", ngendi: "mana", pundi: "mana", ndi: "mana", piro: "berapa", pinten: "berapa",
+  sabaraha: "berapa", iraha: "kapan",
+  // pronouns, demonstratives, connectives
+  kula: "saya", kulo: "saya", abdi: "saya", iki: "ini", ieu: "ini", kuwi: "itu", niku: "itu", eta: "itu",
+  sing: "yang", nu: "yang", karo: "dengan", podo: "sama", padha: "sama", neng: "di", ning: "di", nang: "di",
+  ka: "ke", nek: "kalau", mun: "kalau", lamun: "kalau", deui: "lagi",
+  // verbs and adjectives
+  anyar: "baru", nganggo: "pakai", ngangge: "pakai", gawe: "buat", damel: "buat", ngundhuh: "unduh",
+  ngunduh: "unduh", mandeg: "macet", cocog: "cocok", daptar: "daftar", kadaftar: "terdaftar",
+  kadaptar: "terdaftar", ngecekna: "cek",
+  // particles and fillers (dropped)
+  jarene: "", jare: "", cenah: "", wae: "", mawon: "", ae: "", nggih: "", injih: "", enggih: "",
+  mangga: "", punten: "", nuhun: "", hatur: "", teh: "", mah: "", atuh: "", euy: "", e: "", na: "",
+  ta: "", po: "", to: "",
 };
 
 /** English words common in the domain → Indonesian/domain terms. */
@@ -380,7 +421,25 @@ const PHRASE_RE = new RegExp(
 
 function mapWord(token: string): string | undefined {
   if (Object.hasOwn(SLANG, token)) return SLANG[token];
+  if (Object.hasOwn(REGIONAL, token)) return REGIONAL[token];
   if (Object.hasOwn(ENGLISH, token)) return ENGLISH[token];
+  return undefined;
+}
+
+/** Nouns that take a regional possessive suffix in questions ("carane", "nomere") besides ROOTS/KEEP. */
+const SUFFIXED_NOUNS: ReadonlySet<string> = new Set(["cara", "nomer", "nomor", "data", "layar", "gambar"]);
+
+/**
+ * A word under a Javanese or Sundanese possessive suffix: "tokene" → token, "sandine" → sandi,
+ * "carana" → cara, "caranipun" → cara. Only when what is left is a word Pandu knows.
+ */
+function regionalBase(token: string): string | undefined {
+  for (const suffix of ["nipun", "ipun", "ne", "na", "e"]) {
+    if (!token.endsWith(suffix) || token.length - suffix.length < 3) continue;
+    const base = token.slice(0, -suffix.length);
+    if (mapWord(base) !== undefined || KEEP.has(base) || ROOTS.has(base) || SUFFIXED_NOUNS.has(base))
+      return base;
+  }
   return undefined;
 }
 
@@ -391,13 +450,21 @@ function expand(token: string): string[] {
   const t = redup ? `${redup[1]}${redup[2]}` : token;
   let mapped = mapWord(t);
   if (mapped === undefined && t.endsWith("nya") && t.length > 4) mapped = mapWord(t.slice(0, -3));
+  if (mapped === undefined && !KEEP.has(t) && !ROOTS.has(t)) {
+    const base = regionalBase(t);
+    if (base !== undefined) mapped = mapWord(base) ?? base;
+  }
   if (mapped === undefined) return [t];
   return mapped === "" ? [] : mapped.split(" ");
 }
 
 /** Normalises free text into search terms; keeps repeats (term frequency) for indexing. */
 export function normalizeText(text: string): string[] {
-  const folded = foldText(text).replace(PHRASE_RE, (m) => PHRASES[m.replace(/ +/g, " ")] ?? m);
+  const folded = foldText(text)
+    // "1×12 jam", "1x12 jam", "1 x 12 jam" are one way of writing "12 jam"
+    .replace(/\b1 ?x? ?(\d{1,2}) jam\b/g, "$1 jam")
+    .replace(/\b1x(\d{1,2})\b/g, "$1 jam")
+    .replace(PHRASE_RE, (m) => PHRASES[m.replace(/ +/g, " ")] ?? m);
   const out: string[] = [];
   for (const token of tokens(folded)) {
     for (const word of expand(token)) {

@@ -35,5 +35,11 @@ export const FaqEntry = z.strictObject({
     .min(1, "minimal 1 sumber")
     .describe("URLs or source names from the domain brief backing the answer"),
   checked: z.iso.date().describe("Date the answer was last checked against its sources (YYYY-MM-DD)"),
+  offTopic: z
+    .literal(true)
+    .optional()
+    .describe(
+      "Marks an honest 'di luar yang Pandu tahu' answer for a topic Pandu does not cover (salary, leave, KTP…): it says where to ask instead of answering",
+    ),
 });
 export type FaqEntry = z.infer<typeof FaqEntry>;

@@ -19,6 +19,12 @@ export const FAQ_CONFIDENT = 0.5;
  */
 export const FAQ_MARGIN = 0.15;
 
+/**
+ * Hits scoring below this are not worth suggesting ("Apakah maksud Anda…"); the engine keeps
+ * its own copy (FAQ_SUGGEST in core/flow/transition.ts, which may import nothing from here).
+ */
+export const FAQ_SUGGEST = 0.25;
+
 export interface FaqHit extends FaqHitRef {
   /**
    * "high" only for the first hit, when score ≥ FAQ_CONFIDENT and its raw score beats the
@@ -59,7 +65,7 @@ export const DEFAULT_TUNING: FaqTuning = {
   prefixMin: 5,
   weights: { fuzzy: 0.45, prefix: 0.375 },
   k: 6,
-  coverageExp: 1,
+  coverageExp: 2,
   confident: FAQ_CONFIDENT,
   margin: FAQ_MARGIN,
 };
@@ -103,12 +109,18 @@ export function createFaqIndex(entries: readonly FaqEntry[], tuning: Partial<Faq
     })),
   );
 
+  // Words only off-topic entries use ("gaji", "cuti", "tpp", "facebook"…): a question with one
+  // is about something Pandu does not cover, whatever else it mentions ("gaji ke-13 PPPK paruh
+  // waktu" is not a question about NI PPPK), so the honest entry goes first.
+  const markers = offTopicMarkers(entries);
+
   const asHit = (e: FaqEntry, score: number, confident: boolean): FaqHit => ({
     id: e.id,
     title: e.title,
     answer: e.answer,
     score,
     ...(e.flow ? { flow: e.flow } : {}),
+    ...(e.offTopic ? { offTopic: true } : {}),
     confidence: confident ? "high" : "low",
   });
 
@@ -117,24 +129,39 @@ export function createFaqIndex(entries: readonly FaqEntry[], tuning: Partial<Faq
     search(query: string, limit = 3): FaqHit[] {
       const terms = normalizeQuery(query);
       if (terms.length === 0 || limit <= 0) return [];
-      // Order is MiniSearch's (BM25, best first). The 0..1 score is the raw score squashed by
-      // raw / (raw + k), times the share of the query's terms the entry matched; it is kept
-      // non-increasing down the list so "best first" also holds for the scores.
       const results = mini.search(terms.join(" "));
-      const top = results[0]?.score ?? 0;
-      // One common word ("cara", "gagal", "email") names a theme, not a question: never answer it outright.
-      const vague = terms.length === 1 && results.length > 3;
-      const clear = !vague && top > 0 && (top - (results[1]?.score ?? 0)) / top >= t.margin;
-      const hits: FaqHit[] = [];
-      let ceiling = 1;
-      for (const r of results.slice(0, limit)) {
+      // Each candidate's 0..1 relevance: the raw BM25 score squashed by raw / (raw + k), times
+      // the share of the query's terms it matched (a fuzzy or prefix match counts half).
+      const ranked = results.slice(0, CANDIDATES).flatMap((r) => {
         const entry = byId.get(r.id as string);
-        if (!entry) continue;
-        // share of the query's terms matched; a fuzzy or prefix match counts half
+        if (!entry) return [];
         const exact = new Set(r.terms);
         const matched = r.queryTerms.reduce((sum, q) => sum + (exact.has(q) ? 1 : 0.5), 0);
         const coverage = Math.min(1, matched / terms.length);
-        ceiling = Math.min(ceiling, coverage ** t.coverageExp * (r.score / (r.score + t.k)));
+        return [{ entry, raw: r.score, relevance: coverage ** t.coverageExp * (r.score / (r.score + t.k)) }];
+      });
+      const hits: FaqHit[] = [];
+      const honest = offTopicFor(
+        terms,
+        markers,
+        ranked.map((c) => c.entry.id),
+      );
+      if (honest !== undefined) {
+        const own = ranked.find((c) => c.entry.id === honest);
+        const entry = own?.entry ?? byId.get(honest)!;
+        hits.push(asHit(entry, round(Math.max(own?.relevance ?? 0, t.confident)), true));
+        const rest = ranked.filter((c) => c.entry.id !== honest);
+        ranked.length = 0;
+        ranked.push(...rest);
+      }
+      const top = ranked[0]?.raw ?? 0;
+      // One common word ("cara", "gagal", "email") names a theme, not a question: never answer it outright.
+      const vague = terms.length === 1 && results.length > 3;
+      const clear = !vague && top > 0 && (top - (ranked[1]?.raw ?? 0)) / top >= t.margin;
+      // kept non-increasing down the list so "best first" also holds for the scores
+      let ceiling = hits[0]?.score ?? 1;
+      for (const { entry, relevance } of ranked.slice(0, limit - hits.length)) {
+        ceiling = Math.min(ceiling, relevance);
         const confident = hits.length === 0 && clear && ceiling >= t.confident;
         hits.push(asHit(entry, round(ceiling), confident));
       }
@@ -148,6 +175,42 @@ export function createFaqIndex(entries: readonly FaqEntry[], tuning: Partial<Faq
 }
 
 const WORD = /^[a-z]+$/;
+/** BM25 candidates considered. */
+const CANDIDATES = 10;
+
+/**
+ * Terms of off-topic entries' tags (chosen by hand) found nowhere in an on-topic entry (answer
+ * included), each with the off-topic entries that use it.
+ */
+function offTopicMarkers(entries: readonly FaqEntry[]): Map<string, string[]> {
+  const onTopic = new Set<string>();
+  for (const e of entries) {
+    if (e.offTopic) continue;
+    for (const term of normalizeText([e.title, ...e.questions, ...e.tags, e.answer].join("\n")))
+      onTopic.add(term);
+  }
+  const markers = new Map<string, string[]>();
+  for (const e of entries) {
+    if (!e.offTopic) continue;
+    for (const term of new Set(normalizeText(e.tags.join("\n")))) {
+      if (!onTopic.has(term)) markers.set(term, [...(markers.get(term) ?? []), e.id]);
+    }
+  }
+  return markers;
+}
+
+/** The off-topic entry whose own words the query uses most (ties: BM25 order), if any. */
+function offTopicFor(
+  terms: readonly string[],
+  markers: ReadonlyMap<string, string[]>,
+  order: readonly string[],
+): string | undefined {
+  const votes = new Map<string, number>();
+  for (const term of terms) for (const id of markers.get(term) ?? []) votes.set(id, (votes.get(id) ?? 0) + 1);
+  if (votes.size === 0) return undefined;
+  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]))[0]?.[0];
+}
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

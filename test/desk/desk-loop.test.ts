@@ -152,7 +152,7 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
         x.startsWith("📨 Kasus #1 sudah dibuat dan sedang dikirim ke petugas kepegawaian (Kabupaten Bogor)"),
       ),
     ).toBe(true);
-    expect(confirm.at(-1)).toContain("Kasus Anda ada di tangan petugas");
+    expect(confirm.at(-1)).toContain("Ini ruang tunggu kasus Anda");
     expect(await t.store.peek(`tg:${USER}`)).toMatchObject({
       flow: "kasus",
       state: "menunggu",

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateFaq, loadQuestions } from "../../scripts/eval-faq.ts";
+import { evaluateFaq, evaluateOffTopic, GOALS, loadOffTopic, loadQuestions } from "../../scripts/eval-faq.ts";
 import { loadFlows } from "../../src/adapters/files/load-flows.ts";
 import type { FaqLookup } from "../../src/core/world.ts";
 import { loadFaq, parseFaqFile } from "../../src/faq/load.ts";
@@ -10,8 +10,14 @@ import { createFaqIndex, FAQ_CONFIDENT, type FaqIndex } from "../../src/faq/sear
 
 const FAQ_DIR = fileURLToPath(new URL("../../flows/faq", import.meta.url));
 const QUESTIONS = fileURLToPath(new URL("./questions.yaml", import.meta.url));
+const QUESTIONS_NEW = fileURLToPath(new URL("./questions-new.yaml", import.meta.url));
+const OFF_TOPIC = fileURLToPath(new URL("./off-topic.yaml", import.meta.url));
 
-/** Floors just under the measured figures (2026-11-24: top-1 94.9 %, top-3 100 % on 277). */
+/**
+ * Old set: floors just under the measured figures (2026-11-24: top-1 94.9 %, top-3 100 % on 277;
+ * 2026-12-01, with the issue 16 entries: 93.1 %, 99.3 %). New and off-topic sets: the goals of
+ * issue 16 (2026-12-01: new 95.8 % / 100 % on 190, off-topic 98.7 % not answered outright on 75).
+ */
 const FLOOR_TOP1 = 0.92;
 const FLOOR_TOP3 = 0.98;
 
@@ -134,6 +140,24 @@ describe("normalizeQuery", () => {
     ["PPPK PW", ["pppk", "paruh", "waktu"]],
     ["tokennya", ["token"]],
     ["pwnya", ["password"]],
+    // Javanese and Sundanese, and their possessive suffixes
+    ["kesupen password", ["lupa", "password"]],
+    ["token teu asup", ["token", "tidak", "masuk"]],
+    ["tokene ora teko", ["token", "tidak", "masuk"]],
+    ["kode durung mlebu", ["kode", "belum", "masuk"]],
+    ["poho sandi", ["lupa", "password"]],
+    ["piye carane", ["cara"]],
+    ["pripun caranipun", ["cara"]],
+    ["kumaha mfa na", ["mfa"]],
+    ["hp kulo ical", ["ponsel", "hilang"]],
+    ["email sing kadaftar", ["email", "daftar"]],
+    // one way of writing a duration, and time-outs
+    ["1x12 jam", ["12", "jam"]],
+    ["1 × 12 jam", ["12", "jam"]],
+    ["habis waktu", ["timeout"]],
+    // a regional suffix is stripped only when what is left is a known word
+    ["update", ["update"]],
+    ["mobile", ["mobile"]],
   ])("%j → %j", (input, expected) => {
     expect(normalizeQuery(input)).toEqual(expected);
   });
@@ -234,6 +258,33 @@ describe("FAQ search", () => {
   });
 });
 
+describe("off-topic questions", () => {
+  it.each([
+    ["gaji ke 13 pppk paruh waktu", "luar-gaji"],
+    ["tpp bulan ini belum cair", "luar-gaji"],
+    ["cara mengajukan cuti tahunan", "luar-cuti"],
+    ["akun facebook saya diblokir", "luar-akun-lain"],
+  ])("%j gets the honest %s answer, confidently, first", (q, id) => {
+    const [top] = index.search(q);
+    expect(top?.id).toBe(id);
+    expect(top?.confidence).toBe("high");
+    expect(top?.offTopic).toBe(true);
+    expect(top?.answer).toContain("di luar yang Pandu tahu");
+  });
+
+  it("never answers the on-topic neighbour of an off-topic question outright", () => {
+    // Before the off-topic entries this was answered with the "kode 24" entry.
+    const hits = index.search("gaji ke 13 pppk paruh waktu");
+    expect(hits.filter((h) => h.confidence === "high").map((h) => h.id)).toEqual(["luar-gaji"]);
+  });
+
+  it("marks off-topic entries and gives every one of them a place to ask or a reason", () => {
+    const off = entries.filter((e) => e.offTopic);
+    expect(off.length).toBeGreaterThanOrEqual(5);
+    for (const e of off) expect(e.answer, e.id).toMatch(/di luar yang Pandu tahu/);
+  });
+});
+
 describe("FAQ evaluation floor", () => {
   it("keeps top-1 and top-3 accuracy on the labelled questions", async () => {
     const questions = await loadQuestions(QUESTIONS);
@@ -242,5 +293,21 @@ describe("FAQ evaluation floor", () => {
     expect(result.unknownLabels).toEqual([]);
     expect(result.top1).toBeGreaterThanOrEqual(FLOOR_TOP1);
     expect(result.top3).toBeGreaterThanOrEqual(FLOOR_TOP3);
+  });
+
+  it("reaches the issue 16 goals on the new labelled set (written before the search changed)", async () => {
+    const questions = await loadQuestions(QUESTIONS_NEW);
+    expect(questions.length).toBeGreaterThanOrEqual(150);
+    const result = evaluateFaq(index, questions);
+    expect(result.unknownLabels).toEqual([]);
+    expect(result.top1).toBeGreaterThanOrEqual(GOALS.newTop1);
+    expect(result.top3).toBeGreaterThanOrEqual(GOALS.newTop3);
+  });
+
+  it("does not answer off-topic questions outright", async () => {
+    const questions = await loadOffTopic(OFF_TOPIC);
+    expect(questions.length).toBeGreaterThanOrEqual(50);
+    const result = evaluateOffTopic(index, questions);
+    expect(result.notAnswered).toBeGreaterThanOrEqual(GOALS.offTopicNotAnswered);
   });
 });

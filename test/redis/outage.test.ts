@@ -31,7 +31,16 @@ describe.skipIf(SKIP)(
       const sent = () => t.calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
 
       await t.text(81, "/start");
-      await t.tap(81, "b|menu|mulai|0|wirk");
+      await t.tap(
+        81,
+        world.buttons.encode({
+          kind: "step",
+          flow: "menu",
+          state: "mulai",
+          index: 0,
+          hash: world.flows.states.get("menu/mulai")!.hash,
+        }),
+      );
       const before = await store.peek("tg:81");
       expect(before).toMatchObject({ flow: "aktivasi", state: "mulai" });
 

@@ -50,6 +50,9 @@ export interface CompiledButton {
   intent?: Intent;
   set?: Record<string, string>;
   count?: string;
+  /** Minutes between counted presses of `count`; a sooner press is not counted and goes to `early`. */
+  countEvery?: number;
+  early?: CompiledBranch[];
   /** Shown only when this holds. */
   show?: Guard;
   /** Case type to open, or "$var" naming the variable that holds it. */
@@ -80,6 +83,15 @@ export interface CompiledState {
   columns: number;
   buttons: CompiledButton[];
   input?: CompiledInput;
+  /** Where the facts of this state's texts come from, and when they were last checked. */
+  provenance: Provenance;
+}
+
+/** Sources and last-checked date of a text; `fact: false` when it states no fact. */
+export interface Provenance {
+  sources?: string[];
+  checked?: string;
+  fact: boolean;
 }
 
 export interface CompiledFlow {
@@ -88,6 +100,8 @@ export interface CompiledFlow {
   title: Text;
   start: string;
   help?: Text;
+  /** Provenance of the flow's own `help` text. */
+  provenance: Provenance;
   states: Map<string, CompiledState>;
 }
 
@@ -172,12 +186,18 @@ export function compileFlows(
       title: flow.title,
       start: flow.start,
       help: flow.help,
+      provenance: provenanceOf(flow),
       states: new Map(),
     };
     for (const [id, state] of Object.entries(flow.states)) {
       const cs = compileState(flow, id, state, file, policies, cases, problems);
       compiled.states.set(id, cs);
       states.set(cs.key, cs);
+    }
+    if (flow.help !== undefined) {
+      for (const message of provenanceProblems(compiled.provenance, "'help' flow")) {
+        problems.push({ file, message });
+      }
     }
     if (!compiled.states.has(flow.start)) {
       problems.push({
@@ -272,6 +292,7 @@ function compileState(
 ): CompiledState {
   const at = (message: string) => problems.push({ file, state: id, message });
   const key = `${flow.id}/${id}`;
+  for (const message of provenanceProblems(provenanceOf(state), "teks")) at(message);
 
   for (const [where, text] of textsOf(state)) checkText(text, where, policies, at);
 
@@ -282,6 +303,9 @@ function compileState(
       at(`${label}: jenis kasus '${b.open}' tidak dikenal. Pilihan yang sah: ${choices([...cases.keys()])}`);
     }
     if (b.if !== undefined && show === undefined) at(`${label}: syarat '${b.if}' tidak sah. ${GUARD_FORMS}`);
+    // the time of the last counted press is kept under "<count>@" (a session key is at most 32 characters)
+    if (b.countEvery !== undefined && (b.count?.length ?? 0) > 31)
+      at(`${label}: nama hitungan '${b.count}' terlalu panjang untuk countEvery (maks. 31 karakter)`);
     return {
       show,
       label: b.label,
@@ -290,6 +314,8 @@ function compileState(
       intent: b.intent,
       set: b.set,
       count: b.count,
+      countEvery: b.countEvery,
+      early: b.early === undefined ? undefined : compileNext(flow.id, b.early, `${label} (early)`, at),
       open: b.open,
       act: b.act,
     };
@@ -328,7 +354,9 @@ function compileState(
     at("jalan buntu: tidak ada tombol, input, atau baris Kembali/Menu (nav: false)");
   }
 
-  const hash = (fnv1a(JSON.stringify(state)) % 36 ** 4).toString(36).padStart(4, "0");
+  // Sources and dates are left out: re-checking a fact must not expire the buttons users hold.
+  const { sources: _sources, checked: _checked, fact: _fact, ...shape } = state;
+  const hash = (fnv1a(JSON.stringify(shape)) % 36 ** 4).toString(36).padStart(4, "0");
   const longest = Math.max(0, ...buttons.map((_, i) => `b|${key.replace("/", "|")}|${i}|${hash}`.length));
   if (longest > CALLBACK_MAX)
     at(`id flow + state terlalu panjang untuk callback data (${longest} > ${CALLBACK_MAX})`);
@@ -345,6 +373,35 @@ function compileState(
     columns: state.columns ?? 1,
     buttons,
     input,
+    provenance: provenanceOf(state),
+  };
+}
+
+/**
+ * The rule for stated facts: a text states a fact (about BKN, the accounts, the rules, the
+ * offices: things that go out of date outside Pandu) unless it is marked `fact: false`, and a
+ * fact needs its public sources and the date they were last checked.
+ */
+function provenanceProblems(p: Provenance, subject: string): string[] {
+  const missing = [p.sources === undefined ? "'sources'" : "", p.checked === undefined ? "'checked'" : ""]
+    .filter((x) => x !== "")
+    .join(" dan ");
+  if (p.fact && missing !== "") {
+    return [
+      `${subject} menyatakan fakta tanpa ${missing}: tambahkan sumber publik (../shared/domain.md) dan tanggal terakhir dicek (YYYY-MM-DD), atau 'fact: false' bila teks hanya bertanya, memberi pilihan, atau tentang Pandu sendiri`,
+    ];
+  }
+  if (!p.fact && (p.sources !== undefined || p.checked !== undefined)) {
+    return ["'fact: false' tidak memakai 'sources' atau 'checked': hapus salah satunya"];
+  }
+  return [];
+}
+
+function provenanceOf(item: { sources?: string[]; checked?: string; fact?: false }): Provenance {
+  return {
+    ...(item.sources !== undefined ? { sources: item.sources } : {}),
+    ...(item.checked !== undefined ? { checked: item.checked } : {}),
+    fact: item.fact !== false,
   };
 }
 
@@ -414,7 +471,8 @@ function compileNext(flowId: string, next: Next, where: string, at: (m: string) 
 function targetsOf(state: CompiledState): { to: string; where: string }[] {
   const out: { to: string; where: string }[] = [];
   state.buttons.forEach((b, i) => {
-    for (const br of b.next ?? []) out.push({ to: br.to, where: `tombol ${i + 1}` });
+    for (const br of [...(b.next ?? []), ...(b.early ?? [])])
+      out.push({ to: br.to, where: `tombol ${i + 1}` });
   });
   for (const br of state.input?.next ?? []) out.push({ to: br.to, where: "input" });
   return out;

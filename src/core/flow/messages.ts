@@ -14,8 +14,9 @@ export const MSG = {
   tooLong: "Pesannya terlalu panjang. Mohon ketik jawaban singkat saja.",
   secretDeleted:
     "🔒 Pesan Anda saya hapus karena tampak seperti password, token, atau kode OTP. Jangan pernah mengirim password, token, atau OTP ke siapa pun, termasuk Pandu dan petugas.",
-  passwordDeleted: "🔒 Pesan berisi password tadi sudah saya hapus dan tidak saya simpan.",
-  passwordOk: "Password ini memenuhi semua aturan. Ketik password yang sama di aplikasi, bukan di sini.",
+  passwordDeleted: "🔒 Pesan tadi sudah saya hapus dan tidak saya simpan.",
+  passwordOk:
+    "Contoh ini memenuhi semua aturan. Buat password asli Anda dengan pola seperti ini langsung di ASN Digital; jangan pernah mengetiknya di sini.",
   offerHelp:
     "Sepertinya ada kesulitan. Anda bisa membaca bantuan, bertanya ke petugas, atau kembali ke menu.",
   defaultHelp:

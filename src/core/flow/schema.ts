@@ -61,6 +61,18 @@ export const Button = z
       .optional()
       .describe("Variables to set when pressed, e.g. { jalur: digital }"),
     count: Id.optional().describe("Counter to increment when pressed (e.g. token retries)"),
+    countEvery: z
+      .number()
+      .int()
+      .min(0)
+      .max(10080)
+      .optional()
+      .describe(
+        "Minutes: a press counts only when at least this long after the last counted press of the same counter (retries that need time, e.g. 'coba lagi setelah ±2 jam'); 0 counts every press and remembers its time",
+      ),
+    early: Next.optional().describe(
+      "Where a press sooner than countEvery goes (it is not counted); default: the usual target",
+    ),
     if: z
       .string()
       .optional()
@@ -77,6 +89,12 @@ export const Button = z
   })
   .refine((b) => (b.open === undefined && b.act === undefined) || b.to !== undefined, {
     message: "tombol dengan open/act harus punya 'to'",
+  })
+  .refine((b) => b.countEvery === undefined || b.count !== undefined, {
+    message: "'countEvery' butuh 'count'",
+  })
+  .refine((b) => b.early === undefined || b.countEvery !== undefined, {
+    message: "'early' butuh 'countEvery'",
   });
 export type Button = z.infer<typeof Button>;
 
@@ -96,6 +114,42 @@ export const Input = z.strictObject({
 });
 export type Input = z.infer<typeof Input>;
 
+/** A source of a stated fact: a URL, or a site and date when there is no stable URL. */
+export const Source = z
+  .string()
+  .trim()
+  .min(3)
+  .max(300)
+  .describe(
+    "A public source of what the text states: a URL, or 'site (date)' (e.g. 'poskota.co.id (13 Apr 2025)'), from ../shared/domain.md",
+  );
+
+/** Last date a text was checked against its sources. */
+export const Checked = z.iso
+  .date()
+  .describe("Date the text was last checked against its sources (YYYY-MM-DD)");
+
+/**
+ * Sources and the last-checked date of the facts a text states. A state (and a flow's own
+ * `help`) states a fact unless it says `fact: false`; `flows check` enforces it.
+ */
+const Provenance = {
+  sources: z
+    .array(Source)
+    .min(1)
+    .optional()
+    .describe("Public sources of the facts the texts state. Required unless fact: false"),
+  checked: Checked.optional().describe(
+    "Date the texts were last checked against their sources. Required unless fact: false",
+  ),
+  fact: z
+    .literal(false)
+    .optional()
+    .describe(
+      "The texts state no fact (a question, a choice, a form step, data the user typed or the directory holds): no sources needed",
+    ),
+};
+
 export const State = z.strictObject({
   say: Text,
   buttons: z.array(Button).max(12).optional(),
@@ -104,6 +158,7 @@ export const State = z.strictObject({
   help: Text.optional().describe("Shown on /bantuan in this state"),
   end: z.enum(["success", "handoff"]).optional().describe("Marks the end of a journey for the funnel"),
   nav: z.boolean().optional().describe("Show the Kembali / Menu row (default true)"),
+  ...Provenance,
 });
 export type State = z.infer<typeof State>;
 
@@ -113,6 +168,7 @@ export const Flow = z.strictObject({
   title: Text,
   start: Id.describe("The first state"),
   help: Text.optional().describe("Default help text for every state of this flow"),
+  ...Provenance,
   maxFails: z.number().int().min(1).max(10).default(3).describe("Invalid answers before help is offered"),
   states: z.record(Id, State),
 });

@@ -309,7 +309,11 @@ class Run {
     const target = this.world.flows.states.get(key);
     if (key !== this.key) {
       this.track("stale", this.key, data);
-      if (target !== undefined && (d.kind === "instansi" || target.hash === d.hash)) {
+      // Only a step the user has been through (a double tap, an older message) gets just a
+      // toast; any other step may be the latest message, shown but not saved before a crash:
+      // the current step is shown again so the user is never left without a button to press.
+      const behind = this.session.history.includes(key);
+      if (target !== undefined && behind && (d.kind === "instansi" || target.hash === d.hash)) {
         return this.toast(MSG.staleButton);
       }
       this.toast(MSG.expiredButton);
@@ -329,8 +333,18 @@ class Run {
       this.session = { ...this.session, vars: { ...this.session.vars, ...button.set } };
     if (button.count !== undefined) {
       const counters = { ...this.session.counters };
-      counters[button.count] = (counters[button.count] ?? 0) + 1;
-      this.session = { ...this.session, counters };
+      // A counter with countEvery remembers the minute of its last counted press under "<name>@":
+      // a press sooner than that is not a new retry ("coba lagi setelah ±2 jam", tapped thrice).
+      const minute = Math.floor(this.now / 60_000);
+      const last = counters[`${button.count}@`];
+      const every = button.countEvery;
+      if (every !== undefined && last !== undefined && minute - last < every) {
+        if (button.early !== undefined) return this.enter(this.resolve(button.early), true);
+      } else {
+        counters[button.count] = (counters[button.count] ?? 0) + 1;
+        if (every !== undefined) counters[`${button.count}@`] = minute;
+        this.session = { ...this.session, counters };
+      }
     }
     if (button.intent !== undefined) return this.intent(button.intent);
     const next = button.next !== undefined ? this.resolve(button.next) : this.key;
@@ -438,6 +452,11 @@ class Run {
       return this.stepButton(d, this.world.buttons.encode(d));
     }
     if (this.askFaq(text, false)) return;
+    // A short question at a button step ("token gk masuk2") is answered when the FAQ is sure of it.
+    if (this.answerQuestion(text)) {
+      if (this.inJourney) this.prompt();
+      return;
+    }
     this.reply(this.state.buttons.length > 0 ? MSG.chooseButton : MSG.notUnderstood);
     this.prompt();
   }
@@ -463,6 +482,9 @@ class Run {
     if (best !== undefined && isConfident(best, this.world)) {
       this.track("faq", this.key, best.id);
       this.faqAnswer(best);
+      // "Di luar yang Pandu tahu" leaves the question unanswered: admins still see it among the gaps.
+      if (best.offTopic)
+        this.effects.push({ type: "faq-gap", text: this.withoutPersonalData(text), best: best.id });
       if (this.inJourney) this.prompt();
       return true;
     }
@@ -525,6 +547,8 @@ class Run {
     if (hit === undefined || !isConfident(hit, this.world)) return false;
     this.track("faq", this.key, hit.id);
     this.faqAnswer(hit);
+    if (hit.offTopic)
+      this.effects.push({ type: "faq-gap", text: this.withoutPersonalData(text), best: hit.id });
     return true;
   }
 

@@ -71,6 +71,52 @@ describe("compileFlows", () => {
   });
 });
 
+describe("sources and last-checked dates", () => {
+  const policies = { file: "p.yaml", data: { policies: [{ id: "p", label: "P", minLength: 6 }] } };
+  const menu = (states: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    compileFlows(
+      [{ file: "flows/menu.yaml", data: { id: "menu", title: "Menu", start: "mulai", ...extra, states } }],
+      policies,
+    );
+  const text = (result: ReturnType<typeof compileFlows>) =>
+    result.ok ? "" : formatProblems(result.problems);
+  const navigation = { privasi: { say: "Privasi", fact: false } };
+
+  it("fails a state whose text states a fact without sources and checked, naming the way out", () => {
+    const result = menu({ mulai: { say: "Login di asndigital.bkn.go.id" }, ...navigation });
+    expect(text(result)).toContain(
+      "flows/menu.yaml › state 'mulai': teks menyatakan fakta tanpa 'sources' dan 'checked'",
+    );
+    expect(text(result)).toContain("fact: false");
+  });
+
+  it("fails a state with sources but no checked date, and one with a date but no sources", () => {
+    const result = menu({
+      mulai: { say: "A", sources: ["https://bkn.go.id"] },
+      privasi: { say: "B", checked: "2026-12-01" },
+    });
+    expect(text(result)).toContain("state 'mulai': teks menyatakan fakta tanpa 'checked'");
+    expect(text(result)).toContain("state 'privasi': teks menyatakan fakta tanpa 'sources'");
+  });
+
+  it("refuses sources on a state marked fact: false, and a flow help without provenance", () => {
+    const both = menu({ mulai: { say: "A", fact: false, sources: ["x.id"] }, ...navigation });
+    expect(text(both)).toContain("state 'mulai': 'fact: false' tidak memakai 'sources' atau 'checked'");
+    const help = menu({ mulai: { say: "A", fact: false }, ...navigation }, { help: "Bantuan" });
+    expect(text(help)).toContain(
+      "flows/menu.yaml: 'help' flow menyatakan fakta tanpa 'sources' dan 'checked'",
+    );
+  });
+
+  it("accepts sources with a date, and fact: false", () => {
+    const result = menu({
+      mulai: { say: "Login di asndigital.bkn.go.id", sources: ["https://bkn.go.id"], checked: "2026-12-01" },
+      ...navigation,
+    });
+    expect(text(result)).not.toMatch(/fakta|fact: false/);
+  });
+});
+
 describe("parseGuard", () => {
   it.each([
     ["jalur=digital", { kind: "eq", name: "jalur", value: "digital" }],
