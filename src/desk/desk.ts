@@ -825,7 +825,7 @@ const MSGS = {
     `↩️ Petugas mengembalikan kasus #${id} ke panduan bot. Silakan lanjutkan langkahnya:`,
   forged: "Tombol tidak sah.",
   otherGroup: "Kasus ini bukan untuk grup ini.",
-  youClaimed: (id: string) => `Kasus #${id} Anda ambil.`,
+  youClaimed: (id: string) => `Kasus #${id} sudah Anda ambil.`,
   youResolved: (id: string) => `Kasus #${id} selesai. Pengguna diminta memberi penilaian.`,
   youReturned: (id: string) => `Kasus #${id} dikembalikan ke bot.`,
   notForwarded: (id: string, status: Case["status"] | undefined) =>

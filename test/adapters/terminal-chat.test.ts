@@ -99,7 +99,7 @@ describe("npm run chat: the HR desk loop on one machine", () => {
     expect(out).toContain("Pandu: ✓ Kasus #1 sudah sampai di grup petugas.");
     expect(out).toContain("[Meja HR] 💬 Pesan pengguna · kasus #1\nTolong dibantu ya");
     expect(out).toContain("#1 · Perbaikan email akun · Kabupaten Bogor · menunggu petugas");
-    expect(out).toContain("(Kasus #1 Anda ambil.)");
+    expect(out).toContain("(Kasus #1 sudah Anda ambil.)");
     expect(out).toContain("Pandu: 💬 Petugas · kasus #1\nEmail sudah kami ganti, silakan coba lagi");
     expect(out).toContain("Pandu: ✅ Kasus #1 sudah diselesaikan petugas");
     expect(out).toContain("Kepuasan: -");

@@ -191,8 +191,8 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
       await s.groupTap(STAFF, data["✅ Selesai"]!, { id: -100999, type: "supergroup", title: "Lain" }),
     ).toBe("Tombol tidak sah.");
 
-    expect(await s.groupTap(STAFF, data["✋ Ambil"]!)).toBe("Kasus #1 Anda ambil.");
     expect(await s.groupTap(STAFF, data["✋ Ambil"]!)).toBe("Kasus #1 sudah Anda ambil.");
+    expect(await s.groupTap(STAFF, data["✋ Ambil"]!)).toBe("Kasus #1 sudah Anda ambil sebelumnya.");
     await t.flush(s.clock);
     expect(String(s.sends(USER).at(-1)?.payload.text)).toContain("Kasus #1 sedang ditangani petugas");
     expect(

@@ -83,7 +83,8 @@ export function applyStaffAction(
   if (!isOpen(c)) return { ok: false, reason: `Kasus #${c.id} sudah ${statusLabel(c.status)}.` };
   switch (action) {
     case "claim":
-      if (c.claimedBy?.id === staff.id) return { ok: false, reason: `Kasus #${c.id} sudah Anda ambil.` };
+      if (c.claimedBy?.id === staff.id)
+        return { ok: false, reason: `Kasus #${c.id} sudah Anda ambil sebelumnya.` };
       return { ok: true, case: { ...c, status: "claimed", claimedBy: staff, claimedAt: c.claimedAt ?? now } };
     case "resolve":
       return { ok: true, case: { ...c, status: "resolved", closedAt: now, claimedBy: c.claimedBy ?? staff } };
@@ -173,7 +174,11 @@ export function renderCard(c: Case, type: CaseType | undefined, instansiName: st
     if (key === "instansi") {
       const value = instansiName ?? c.fields[key];
       if (value !== undefined) b.line(`${label}: ${value}`);
-    } else if (c.fields[key] !== undefined) b.line(`${label}: `, c.fields[key]);
+    } else if (c.fields[key] !== undefined) {
+      // A PPPK's number is an NI PPPK (digit 13 is 2), not a NIP.
+      const shown = key === "nip" && /^\d{12}2\d{5}$/.test(c.fields[key]) ? "NI PPPK" : label;
+      b.line(`${shown}: `, c.fields[key]);
+    }
   }
   for (const [key, value] of Object.entries(c.fields)) {
     if (type?.fields[key] === undefined) b.line(`${key}: `, value);
