@@ -189,7 +189,7 @@ export async function runDeskBench(options: DeskBenchOptions): Promise<Record<st
     const delivery = await timed(async () => {
       let sent = 0;
       while ((await store.backlog(clock)).pending > 0) {
-        const r = await store.drain(clock, send, { delivered: desk.delivered });
+        const r = await store.drain(clock, send, desk.hooks);
         sent += r.sent;
         clock = Math.max(clock + 1, r.nextDueAt ?? clock + 1_000);
       }

@@ -43,7 +43,7 @@ export class Background {
         this.lastTick = now;
         await this.desk.tick(now);
       }
-      return this.desk.store.drain(now, this.send, { delivered: this.desk.delivered });
+      return this.desk.store.drain(now, this.send, this.desk.hooks);
     };
     const result = this.chain.then(run, run);
     this.chain = result.catch(() => undefined);

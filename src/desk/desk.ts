@@ -21,7 +21,15 @@ import type {
   OutMessage,
 } from "../core/protocol.ts";
 import { truncate } from "../core/text/text.ts";
-import type { AuditRow, DeskStats, DeskStore, DeskTx, OnDead, StatsFilter } from "../stores.ts";
+import type {
+  AuditRow,
+  DeliveryHooks,
+  DeskStats,
+  DeskStore,
+  DeskTx,
+  OnDead,
+  StatsFilter,
+} from "../stores.ts";
 import { Contacts } from "./contacts.ts";
 import { Network, type Reply, type Staff } from "./network.ts";
 
@@ -210,10 +218,10 @@ export class Desk {
         `Kasus #${c.id} · ${this.instansiName(c) ?? this.typeOf(c)?.title ?? c.type}`,
         128,
       );
-      const item = this.toGroup(c, `c${c.id}:topic`, { type: "topic", name }, `topic:${c.id}`);
+      const item = this.toGroup(c, `c${c.id}:topic@${c.group}`, { type: "topic", name }, `topic:${c.id}`);
       return tx.enqueue([item], now); // the card follows once the topic exists (delivered)
     }
-    await tx.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}`)], now);
+    await tx.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}@${c.group}`)], now);
   }
 
   private cardItem(c: Case, id: string, edit = false): OutboxItem {
@@ -322,7 +330,7 @@ export class Desk {
       await tx.record({ at: now, actor: user, kind: "reopened", caseId: c.id, detail: { n: c.reopened } });
       await tx.enqueue(
         [
-          this.cardItem(c, `c${c.id}:card:${c.reopened}`),
+          this.cardItem(c, `c${c.id}:card:${c.reopened}@${c.group}`),
           this.groupNote(c, `c${c.id}:reopen:${c.reopened}`, `🔄 Kasus #${c.id} dibuka lagi oleh pengguna.`),
         ],
         now,
@@ -586,7 +594,7 @@ export class Desk {
       if (current === undefined) return;
       const c = { ...current, topic };
       await tx.updateCase(c);
-      await tx.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}`)], now);
+      await tx.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}@${c.group}`)], now);
     } else if (kind === "card" && result.ref !== undefined) {
       const card = result.ref;
       await tx.linkMessage(item.to, card, caseId);
@@ -661,6 +669,11 @@ export class Desk {
             : (this.instansiName(c) ?? "-");
       await tx.enqueue([this.toUser(c, `c${c.id}:rerouted:${route.group}`, MSGS.rerouted(c.id, where))], now);
     }
+  }
+
+  /** What the outbox calls in its transactions: on delivery (remember the card) and on a dead letter (reroute). */
+  get hooks(): DeliveryHooks {
+    return { delivered: this.delivered, dead: this.undeliverable };
   }
 
   /** Dead-letter hook, in the transaction that buries the item: a group that is gone or moved changes its route. */

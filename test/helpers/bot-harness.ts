@@ -73,12 +73,16 @@ export function createTestBot(
   });
   let messageId = 1000;
   const groupAdmins = new Set<number>();
+  /** Admins per chat (when a chat is listed here, only these users administer it). */
+  const chatAdmins = new Map<number, Set<number>>();
   bot.api.config.use(async (_prev, method, payload) => {
     calls.push({ method, payload: payload as Record<string, unknown> });
     const p = payload as Record<string, unknown>;
+    if (method === "getChatMemberCount") return { ok: true, result: 12 } as never;
     if (method === "getChatMember") {
       const userId = Number(p.user_id);
-      const status = groupAdmins.has(userId) ? "administrator" : "member";
+      const admins = chatAdmins.get(Number(p.chat_id)) ?? groupAdmins;
+      const status = admins.has(userId) ? "administrator" : "member";
       return { ok: true, result: { status, user: { id: userId, is_bot: false, first_name: "X" } } } as never;
     }
     if (method === "createForumTopic") {
@@ -107,13 +111,14 @@ export function createTestBot(
     store,
     logs,
     groupAdmins,
+    chatAdmins,
     /** Delivers everything the desk queued, as the runtime's outbox loop would, advancing a simulated clock. */
     async flush(from = Date.UTC(2026, 10, 24, 3)): Promise<number> {
       const send = createTelegramSender(bot.api);
       let now = from;
       let sent = 0;
       for (let i = 0; i < 500; i++) {
-        const result = await bot.desk.store.drain(now, send, { delivered: bot.desk.delivered });
+        const result = await bot.desk.store.drain(now, send, bot.desk.hooks);
         sent += result.sent;
         if (result.nextDueAt === undefined) break;
         now = Math.max(now + 1, result.nextDueAt);

@@ -122,17 +122,15 @@ describe.skipIf(SKIP_PG)(`desk durability on ${PG_SUITE}`, () => {
       telegram.now = now;
       const [first, second] = rounds % 2 === 0 ? [a, b] : [b, a];
       const results = await Promise.all([
-        first.store.drain(now, telegram.sender(first === a ? "A" : "B"), { delivered: first.desk.delivered }),
-        second.store.drain(now, telegram.sender(second === a ? "A" : "B"), {
-          delivered: second.desk.delivered,
-        }),
+        first.store.drain(now, telegram.sender(first === a ? "A" : "B"), first.desk.hooks),
+        second.store.drain(now, telegram.sender(second === a ? "A" : "B"), second.desk.hooks),
       ]);
       if (opened === CASES && (await a.store.backlog(now)).pending === 0) break;
       const candidates = results.flatMap((r) => (r.nextDueAt === undefined ? [] : [r.nextDueAt]));
       if (opened < CASES) candidates.push(openedAt(opened));
       now = Math.max(now + 1, candidates.length > 0 ? Math.min(...candidates) : now + 1_000);
     }
-    const cards = Array.from({ length: CASES }, (_, n) => `c${n + 1}:card:0`);
+    const cards = Array.from({ length: CASES }, (_, n) => `c${n + 1}:card:0@${GROUP}`);
     expect(telegram.cards.map((s) => s.id)).toEqual(cards);
     expect(
       busiestWindow(
@@ -168,15 +166,13 @@ describe.skipIf(SKIP_PG)(`desk durability on ${PG_SUITE}`, () => {
     });
     await sending;
     const telegram = new FakeTelegram();
-    expect(
-      await b.store.drain(T0 + 500, telegram.sender("B"), { delivered: b.desk.delivered }),
-    ).toMatchObject({
+    expect(await b.store.drain(T0 + 500, telegram.sender("B"), b.desk.hooks)).toMatchObject({
       sent: 0,
     });
     expect(telegram.calls).toEqual([]);
     telegram.now = T0 + 1_001;
-    await b.store.drain(T0 + 1_001, telegram.sender("B"), { delivered: b.desk.delivered });
-    expect(telegram.cards.map((s) => s.id)).toEqual(["c1:card:0", "c2:card:0"]);
+    await b.store.drain(T0 + 1_001, telegram.sender("B"), b.desk.hooks);
+    expect(telegram.cards.map((s) => s.id)).toEqual([`c1:card:0@${GROUP}`, `c2:card:0@${GROUP}`]);
     expect((await b.store.drain(T0 + 60_000, telegram.sender("B"))).sent).toBe(0);
   });
 
@@ -209,9 +205,9 @@ describe.skipIf(SKIP_PG)(`desk durability on ${PG_SUITE}`, () => {
     await a.pool.end();
     const b = instance();
     const telegram = new FakeTelegram();
-    await b.store.drain(T0, telegram.sender("B"), { delivered: b.desk.delivered });
-    await b.store.drain(T0 + 120_000, telegram.sender("B"), { delivered: b.desk.delivered });
-    expect(telegram.cards.map((s) => s.id)).toEqual(["c2:card:0"]);
+    await b.store.drain(T0, telegram.sender("B"), b.desk.hooks);
+    await b.store.drain(T0 + 120_000, telegram.sender("B"), b.desk.hooks);
+    expect(telegram.cards.map((s) => s.id)).toEqual([`c2:card:0@${GROUP}`]);
   });
 
   it("a crash right after a send: the card is sent again, and a staff reply to either card reaches the user", async () => {
@@ -228,16 +224,16 @@ describe.skipIf(SKIP_PG)(`desk durability on ${PG_SUITE}`, () => {
       a.store.drain(
         T0,
         telegram.sender("A", async () => a.pool.end()),
-        { delivered: a.desk.delivered },
+        a.desk.hooks,
       ),
     ).rejects.toThrow();
     const firstCard = telegram.cards[0]!;
-    expect(firstCard.id).toBe("c1:card:0");
+    expect(firstCard.id).toBe(`c1:card:0@${GROUP}`);
     expect(await desk.store.getCase("1")).not.toHaveProperty("card");
     // Process B, after A's lease: the card goes out again (at least once), and this time it is linked.
     telegram.now = T0 + 1_001;
-    await desk.store.drain(T0 + 1_001, telegram.sender("B"), { delivered: desk.delivered });
-    expect(telegram.cards.map((s) => s.id)).toEqual(["c1:card:0", "c1:card:0"]);
+    await desk.store.drain(T0 + 1_001, telegram.sender("B"), desk.hooks);
+    expect(telegram.cards.map((s) => s.id)).toEqual([`c1:card:0@${GROUP}`, `c1:card:0@${GROUP}`]);
     expect((await desk.store.getCase("1"))?.card).toBe(telegram.cards[1]!.ref);
     // A staff member replies to the first card, whose link was never recorded.
     await t.raw({
@@ -256,7 +252,7 @@ describe.skipIf(SKIP_PG)(`desk durability on ${PG_SUITE}`, () => {
         },
       },
     } as never);
-    await desk.store.drain(T0 + 3_000, telegram.sender("B"), { delivered: desk.delivered });
+    await desk.store.drain(T0 + 3_000, telegram.sender("B"), desk.hooks);
     expect(telegram.shown.filter((s) => s.to === "tg:10001").at(-1)?.id).toBe("c1:s:1");
     // A reply to a message of someone else that merely mentions a case is not an answer.
     await t.raw({
@@ -275,7 +271,7 @@ describe.skipIf(SKIP_PG)(`desk durability on ${PG_SUITE}`, () => {
         },
       },
     } as never);
-    await desk.store.drain(T0 + 4_000, telegram.sender("B"), { delivered: desk.delivered });
+    await desk.store.drain(T0 + 4_000, telegram.sender("B"), desk.hooks);
     expect(telegram.shown.filter((s) => s.id.startsWith("c1:s:"))).toHaveLength(1);
   });
 });
@@ -302,24 +298,24 @@ describe.skipIf(!HAVE_OWN_POSTGRES)("desk durability: PostgreSQL restarted mid-d
     let stopped = false;
     // The database stops right after Telegram accepted the second card.
     const sender = telegram.sender("A", async (item) => {
-      if (item.id === "c2:card:0" && !stopped) {
+      if (item.id === `c2:card:0@${GROUP}` && !stopped) {
         stopped = true;
         await server.stop();
       }
     });
     let now = T0 + 10;
-    await expect(store.drain(now, sender, { delivered: desk.delivered })).rejects.toThrow();
+    await expect(store.drain(now, sender, desk.hooks)).rejects.toThrow();
     // While it is down, drains fail and send nothing.
     now += 5_000;
     telegram.now = now;
-    await expect(store.drain(now, sender, { delivered: desk.delivered })).rejects.toThrow();
+    await expect(store.drain(now, sender, desk.hooks)).rejects.toThrow();
     await server.start();
     for (let i = 0; i < 20 && (await store.backlog(now)).pending > 0; i++) {
       now += 5_000;
       telegram.now = now;
-      await store.drain(now, sender, { delivered: desk.delivered });
+      await store.drain(now, sender, desk.hooks);
     }
-    expect(telegram.cards.map((s) => s.id)).toEqual([1, 2, 3, 4, 5].map((n) => `c${n}:card:0`));
+    expect(telegram.cards.map((s) => s.id)).toEqual([1, 2, 3, 4, 5].map((n) => `c${n}:card:0@${GROUP}`));
     for (let n = 1; n <= 5; n++)
       expect((await store.getCase(String(n)))?.card).toBe(telegram.cards[n - 1]!.ref);
   }, 60_000);
