@@ -17,7 +17,7 @@ import type { Config } from "../config.ts";
 import { COMMAND_MENU } from "../core/commands.ts";
 import { Background, routeSenders } from "../desk/background.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../desk/desk.ts";
-import type { Logger } from "../logger.ts";
+import { errorSummary, type Logger } from "../logger.ts";
 import type { ChatStore, DeskStore, FaqLog } from "../stores.ts";
 import { DatabaseClock } from "./clock.ts";
 import { deskSecret } from "./signing.ts";
@@ -58,13 +58,13 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     });
     if (applied.length > 0) logger.info({ applied }, "database migrated");
     const pool = createPool(config.DATABASE_URL, (err) =>
-      logger.warn({ err: err.message }, "postgres connection"),
+      logger.warn({ err: errorSummary(err) }, "postgres connection"),
     );
     deskStore = new PostgresDeskStore({
       pool,
       onUnreadable: (what, reason) => logger.warn({ what, reason }, "unreadable desk record skipped"),
     });
-    clock = new DatabaseClock(pool, (err) => logger.warn({ err: String(err) }, "database clock"));
+    clock = new DatabaseClock(pool, (err) => logger.warn({ err: errorSummary(err) }, "database clock"));
     await clock.start();
   } else {
     deskStore = new MemoryDeskStore();
@@ -73,10 +73,10 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const now = clock?.now ?? Date.now;
   if (config.REDIS_URL !== undefined) {
     const redis = createRedis(config.REDIS_URL, {}, (err) =>
-      logger.warn({ err: err.message }, "redis connection"),
+      logger.warn({ err: errorSummary(err) }, "redis connection"),
     );
     await waitReady(redis, 10_000).catch((err: Error) =>
-      logger.error({ err: err.message }, "redis not ready yet; retrying in the background"),
+      logger.error({ err: errorSummary(err) }, "redis not ready yet; retrying in the background"),
     );
     store = new RedisChatStore({
       redis,
@@ -147,7 +147,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   outboxApi.config.use(apiTransformer(metrics));
   const background = new Background(desk, routeSenders({ tg: createTelegramSender(outboxApi) }), {
     now,
-    onError: (err) => logger.warn({ err: String(err) }, "desk background"),
+    onError: (err) => logger.warn({ err: errorSummary(err) }, "desk background"),
   });
   background.start(500);
   let runner: RunnerHandle | undefined;

@@ -4,10 +4,10 @@
  * Telegram's limits (4096 characters of text, 1024 of a caption, 64 bytes of
  * callback data) are enforced where the text is made (core) and checked here.
  */
-import { type Context, GrammyError } from "grammy";
+import type { Context } from "grammy";
 import type { InlineKeyboardButton, MessageEntity } from "grammy/types";
 import type { ButtonView, OutMessage, Span } from "../../core/protocol.ts";
-import type { Logger } from "../../logger.ts";
+import { errorSummary, type Logger } from "../../logger.ts";
 import type { ChannelEffect, TurnIO } from "../../turn.ts";
 
 export const CHANNEL = "tg";
@@ -105,7 +105,7 @@ export function replyIO(ctx: Context, log: Logger): TurnIO {
   const answerButton = async (text?: string) => {
     if (ctx.callbackQuery === undefined) return;
     await ctx.answerCallbackQuery(text !== undefined ? { text } : undefined).catch((err: unknown) => {
-      log.warn({ err: String(err) }, "could not answer callback query");
+      log.warn({ err: errorSummary(err) }, "could not answer callback query");
     });
   };
   return {
@@ -124,10 +124,7 @@ export function replyIO(ctx: Context, log: Logger): TurnIO {
           const messageId = ctx.message?.message_id;
           if (messageId === undefined) continue;
           await ctx.api.deleteMessage(chatId, messageId).catch((err: unknown) => {
-            log.warn(
-              { err: err instanceof GrammyError ? err.description : String(err) },
-              "could not delete message",
-            );
+            log.warn({ err: errorSummary(err) }, "could not delete message");
           });
         } else toast = effect.text;
       }
