@@ -23,7 +23,14 @@ import { DatabaseClock } from "./clock.ts";
 import { deskSecret } from "./signing.ts";
 import { loadWorld } from "./world.ts";
 
-export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
+// edited_message: an edit that puts a password or code into the chat is deleted with a warning.
+export const ALLOWED_UPDATES = [
+  "message",
+  "edited_message",
+  "callback_query",
+  "inline_query",
+  "my_chat_member",
+] as const;
 
 export interface Runtime {
   mode: "polling" | "webhook";

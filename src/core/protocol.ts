@@ -96,6 +96,8 @@ export type Event =
   | { type: "button"; data: string }
   /** A photo (e.g. a screenshot of an error): relayed to the open case in its waiting room. */
   | { type: "photo"; fileId: string; caption?: string }
+  /** A message the user edited (its new text or caption): only checked for secrets, the original was answered. */
+  | { type: "edited"; text: string }
   | { type: "unsupported"; kind: string }
   | DeskEvent;
 

@@ -121,7 +121,7 @@ export function replyIO(ctx: Context, log: Logger): TurnIO {
               : {}),
           });
         } else if (effect.type === "delete-incoming") {
-          const messageId = ctx.message?.message_id;
+          const messageId = ctx.msg?.message_id; // the message, or the edited message, of the update
           if (messageId === undefined) continue;
           await ctx.api.deleteMessage(chatId, messageId).catch((err: unknown) => {
             log.warn({ err: errorSummary(err) }, "could not delete message");

@@ -13,7 +13,7 @@ import { truncate } from "../text/text.ts";
 import { parseEmail } from "../validate/email.ts";
 import { describeNip, formatNip, parseNip } from "../validate/nip.ts";
 import { checkPassword, describePolicy, formatPasswordCheck } from "../validate/password.ts";
-import { looksLikeSecret } from "../validate/secret.ts";
+import { holdsSecret } from "../validate/secret.ts";
 import type { DirectoryLookup, FaqHitRef, FaqLookup } from "../world.ts";
 import {
   CASE_COMMENT_KEY,
@@ -84,7 +84,10 @@ export function transition(world: World, stored: Session | undefined, event: Eve
   const run = new Run(world, stored ?? newSession(menuFlow, menuState, now), now);
   if (stored === undefined && event.type !== "start" && event.type !== "command") {
     // A first message that is not /start: answer it if it is a known question, then show the menu.
-    if (event.type === "text") run.answerQuestion(truncate(event.text, TEXT_MAX));
+    const secret = holdsSecretIn(event);
+    if (event.type === "edited" && !secret) return run.result(); // an edit needs no answer
+    if (secret) run.deleteSecret();
+    else if (event.type === "text") run.answerQuestion(truncate(event.text, TEXT_MAX));
     run.enter(MENU_KEY, false);
     return run.result();
   }
@@ -147,7 +150,18 @@ class Run {
         this.reply(MSG.unsupported);
         this.prompt();
         return;
+      case "edited":
+        // Telegram keeps the edited text in the chat; Pandu kept and forwarded only the original.
+        if (holdsSecret(event.text)) {
+          this.deleteSecret();
+          this.prompt();
+        }
+        return;
       case "photo":
+        if (event.caption !== undefined && holdsSecret(event.caption)) {
+          this.deleteSecret();
+          return this.prompt();
+        }
         if (this.state.input?.kind === "relay" && this.session.vars.kasus !== undefined) {
           const caption = event.caption?.trim();
           return this.ask({
@@ -165,6 +179,13 @@ class Run {
     }
   }
 
+  /** A message holding a password, token or OTP: deleted, nothing of it kept, the user warned. */
+  deleteSecret(): void {
+    this.effects.push({ type: "delete-incoming" });
+    this.track("secret", this.key);
+    this.reply(MSG.secretDeleted);
+  }
+
   recover(): void {
     const flow = this.world.flows.flows.get(this.session.flow);
     const target =
@@ -180,6 +201,10 @@ class Run {
   private command(name: CommandName, args?: string): void {
     switch (name) {
       case "faq":
+        if (args !== undefined && holdsSecret(args)) {
+          this.deleteSecret();
+          return this.prompt();
+        }
         if (args !== undefined && args.trim().length > 0) {
           if (!this.askFaq(truncate(args.trim(), TEXT_MAX), true)) this.prompt();
           return;
@@ -400,10 +425,9 @@ class Run {
     if (intent !== undefined) return this.intent(intent);
     // In a NIP step, digits are an answer (a short one gets a length error), except a 6-digit OTP.
     const digitsOnly = input?.kind === "nip" && /^[\d\s.-]+$/.test(text) && !/^\d{6}$/.test(text);
-    if (!digitsOnly && looksLikeSecret(text)) {
-      this.effects.push({ type: "delete-incoming" });
-      this.track("secret", this.key);
-      this.reply(MSG.secretDeleted);
+    // Checked word by word: a password or code inside a sentence is not relayed, saved or recorded either.
+    if (!digitsOnly && holdsSecret(text)) {
+      this.deleteSecret();
       return this.prompt();
     }
     if (text.length > TEXT_MAX) {
@@ -844,6 +868,19 @@ export function looksLikeQuestion(text: string, loose = false): boolean {
   const letters = folded.replace(/[^\p{L}]/gu, "").length;
   if (letters < folded.replace(/\s/g, "").length / 2) return false; // mostly digits: a NIP attempt
   return text.includes("?") || QUESTION_WORDS.test(folded) || (loose && folded.split(" ").length >= 4);
+}
+
+/** Whether the free text an event carries (text, caption, edited text) holds a secret. */
+function holdsSecretIn(event: Event): boolean {
+  switch (event.type) {
+    case "text":
+    case "edited":
+      return holdsSecret(event.text);
+    case "photo":
+      return event.caption !== undefined && holdsSecret(event.caption);
+    default:
+      return false;
+  }
 }
 
 function isConfident(hit: FaqHitRef, world: World): boolean {
