@@ -66,6 +66,8 @@ export const Config = z
     CASE_REOPEN_HOURS: intWithDefault(72, 0, 90 * 24),
     /** Closed cases are deleted after this many days. */
     CASE_RETENTION_DAYS: intWithDefault(180, 1, 3650),
+    /** Unanswered FAQ questions (masked) not asked again for this many days are deleted. */
+    FAQ_GAP_RETENTION_DAYS: intWithDefault(90, 1, 3650),
     /** Messages a user may relay to HR per minute. */
     CASE_RELAY_PER_MINUTE: intWithDefault(10, 1, 600),
     /** Show the staff member's first name to the user ("true"/"false", default false). */

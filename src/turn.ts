@@ -11,7 +11,7 @@
  */
 import { decide } from "./core/decide.ts";
 import { transition, type World } from "./core/flow/transition.ts";
-import { maskText } from "./core/mask.ts";
+import { maskQuestion } from "./core/mask.ts";
 import type { Address, Effect, Event } from "./core/protocol.ts";
 import type { Session } from "./core/session.ts";
 import type { Desk } from "./desk/desk.ts";
@@ -163,6 +163,9 @@ export class Turns {
             );
             session = answered.session;
             await apply(answered.effects, round + 1);
+          } else if (effect.type === "faq-forget") {
+            // Before anything is shown: "data dihapus" is only said once it is true.
+            await faqLog.forget(effect.ids);
           } else if (
             effect.type === "reply" ||
             effect.type === "delete-incoming" ||
@@ -185,7 +188,7 @@ export class Turns {
           hooks?.faqGap?.();
           // Learning material only: never fail the turn for it.
           await faqLog
-            .gap(maskText(effect.text), effect.best)
+            .gap(maskQuestion(effect.text), effect.best, now)
             .catch((err: unknown) => log.warn({ err: errorSummary(err) }, "faq gap not recorded"));
         } else if (effect.type === "faq-feedback") {
           await faqLog

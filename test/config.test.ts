@@ -10,6 +10,7 @@ describe("parseConfig", () => {
       FLOWS_DIR: "flows",
       ADMIN_IDS: [],
       SESSION_TTL_SECONDS: 604_800,
+      FAQ_GAP_RETENTION_DAYS: 90,
     });
     expect(c.BOT_TOKEN).toBeUndefined();
     expect(c.REDIS_URL).toBeUndefined();
@@ -30,6 +31,7 @@ describe("parseConfig", () => {
     ["WEBHOOK_URL", { WEBHOOK_URL: "not a url", WEBHOOK_SECRET: "x" }],
     ["WEBHOOK_SECRET", { WEBHOOK_URL: "https://pandu.example/hook" }],
     ["SESSION_TTL_SECONDS", { SESSION_TTL_SECONDS: "5" }],
+    ["FAQ_GAP_RETENTION_DAYS", { FAQ_GAP_RETENTION_DAYS: "0" }],
   ])("a bad %s stops start-up with its name in the message", (name, env) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(new RegExp(`• ${name}:`));

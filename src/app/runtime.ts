@@ -54,7 +54,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const metrics = createMetrics();
 
   let store: ChatStore;
-  let faqLog: FaqLog = new MemoryFaqLog();
+  const faqLogOptions = { retentionMs: config.FAQ_GAP_RETENTION_DAYS * 24 * 3_600_000 };
+  let faqLog: FaqLog = new MemoryFaqLog(faqLogOptions);
   let deskStore: DeskStore;
   let clock: DatabaseClock | undefined;
   if (config.DATABASE_URL !== undefined) {
@@ -97,7 +98,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
           : config.LOCK_WAIT_MS,
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
-    faqLog = new RedisFaqLog(redis);
+    faqLog = new RedisFaqLog(redis, faqLogOptions);
   } else {
     store = new MemoryChatStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
     logger.warn("REDIS_URL not set: sessions in memory, lost on restart, one process only");
@@ -157,6 +158,14 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     onError: (err) => logger.warn({ err: errorSummary(err) }, "desk background"),
   });
   background.start(500);
+  // FAQ gaps past their retention go hourly (recording a gap also drops the expired ones).
+  const purgeGaps = () =>
+    void faqLog
+      .purge(now())
+      .catch((err: unknown) => logger.warn({ err: errorSummary(err) }, "faq gap purge"));
+  purgeGaps();
+  const gapPurger = setInterval(purgeGaps, 3_600_000);
+  gapPurger.unref();
   let runner: RunnerHandle | undefined;
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
   const http: HttpServer = createHttpServer({
@@ -209,6 +218,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       if (runner?.isRunning()) await runner.stop();
       await http.close();
       await background.stop();
+      clearInterval(gapPurger);
       clock?.stop();
       await deskStore.close();
       await store.close();

@@ -153,6 +153,8 @@ export type Effect =
   | { type: "track"; event: TrackEvent; flow: string; state: string; detail?: string }
   /** A question the FAQ could not answer with confidence: recorded, masked. */
   | { type: "faq-gap"; text: string; best?: string }
+  /** /hapusdata: the user's recorded questions (gap ids) taken back from the FAQ log. */
+  | { type: "faq-forget"; ids: string[] }
   /** 👍 / 👎 under an FAQ answer. */
   | { type: "faq-feedback"; id: string; helpful: boolean }
   /** Ask the desk; its answer comes back as a DeskEvent in the same turn. */

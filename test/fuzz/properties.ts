@@ -20,7 +20,7 @@
  *               under that case's number; inline answers carry nobody's data. A secret typed
  *               inside a sentence, a caption or an edit (SECRET_SENTENCES) is never sent by
  *               the bot (only deleted), saved in a session or a case, recorded as an FAQ gap
- *               or logged.
+ *               or logged. FAQ gaps hold nobody's personal data.
  * 5. limits     Telegram limits on every payload: text 1..4096, caption ≤ 1024, callback
  *               data 1..64 bytes, ≤ 100 buttons, toast ≤ 200, ≤ 50 inline results, topic
  *               name 1..128, well-formed UTF-16 (no half of a surrogate pair).
@@ -315,9 +315,9 @@ class RecordingDeskStore extends MemoryDeskStore {
 /** The in-memory FAQ log, remembering every gap recorded. */
 class RecordingFaqLog extends MemoryFaqLog {
   readonly recorded: string[] = [];
-  override async gap(maskedText: string, best?: string): Promise<void> {
+  override async gap(maskedText: string, best: string | undefined, now: number): Promise<void> {
     this.recorded.push(maskedText);
-    return super.gap(maskedText, best);
+    return super.gap(maskedText, best, now);
   }
 }
 
@@ -1309,6 +1309,15 @@ class FuzzRun {
       const recorded = secretIn(gap);
       if (recorded !== undefined)
         this.fail("privacy", "secret-gap", `an FAQ gap records the secret "${recorded}"`, gap, recorded);
+      const personal = sentinelsIn(gap);
+      if (personal.length > 0)
+        this.fail(
+          "privacy",
+          "gap-personal",
+          `an FAQ gap records personal data: ${personal.map((p) => `${p.user}'s ${p.what}`).join("; ")}`,
+          gap,
+          gap,
+        );
     }
   }
 

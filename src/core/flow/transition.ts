@@ -1,4 +1,6 @@
 import type { ButtonCodec, ButtonData } from "../callback-data.ts";
+import { ASKED_MAX, gapId, gapKey } from "../faq-gap.ts";
+import { maskQuestion } from "../mask.ts";
 import type {
   ButtonView,
   CommandName,
@@ -245,10 +247,12 @@ class Run {
       case "cancel": {
         // Cancelling a step never drops the link to an open case: only the desk closes cases.
         const kasus = this.session.vars.kasus;
+        const asked = this.session.asked; // nor to the user's recorded questions: /hapusdata needs them
         this.session = {
           ...newSession(this.session.flow, this.session.state, this.now),
           locale: this.session.locale,
           ...(kasus !== undefined ? { vars: { kasus } } : {}),
+          ...(asked !== undefined ? { asked } : {}),
         };
         this.reply(MSG.cancelled);
         return this.enter(MENU_KEY, false);
@@ -403,6 +407,8 @@ class Run {
           this.setVars({ kasus: openCase });
           return this.enter(CASE_ROOM_KEY, false);
         }
+        if (this.session.asked !== undefined && this.session.asked.length > 0)
+          this.effects.push({ type: "faq-forget", ids: this.session.asked });
         this.session = {
           ...newSession(this.session.flow, this.session.state, this.now),
           locale: this.session.locale,
@@ -474,6 +480,9 @@ class Run {
       return true;
     }
     const gap = this.withoutPersonalData(text);
+    // The session remembers which gap it was (an id, not the text), so /hapusdata can take it back.
+    const asked = [...(this.session.asked ?? []), gapId(gapKey(gap))].slice(-ASKED_MAX);
+    this.session = { ...this.session, asked };
     this.effects.push(
       best === undefined ? { type: "faq-gap", text: gap } : { type: "faq-gap", text: gap, best: best.id },
     );
@@ -492,7 +501,7 @@ class Run {
     return true;
   }
 
-  /** The user's own known values (NIP, name, emails) replaced before a question is recorded. */
+  /** The user's own known values (NIP, name, emails) replaced, then the rest masked (maskQuestion), before a question is recorded. */
   private withoutPersonalData(text: string): string {
     let out = text;
     for (const [key, value] of Object.entries(this.session.vars)) {
@@ -500,7 +509,7 @@ class Run {
       out = out.split(value).join("[data]");
       if (key === "nip") out = out.replace(new RegExp(value.split("").join("[\\s.\\-_]*"), "g"), "[data]");
     }
-    return out.replace(/\b(nama saya|saya bernama|nama aku)\s+[\p{L} .'-]{2,60}/giu, "$1 [nama]");
+    return maskQuestion(out);
   }
 
   private faqAnswer(hit: FaqHitRef): void {
