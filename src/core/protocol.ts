@@ -49,7 +49,7 @@ export type OutMessage =
       /** Spans of `text` typed by a user: shown verbatim, never as a command, mention or link. */
       inert?: Span[];
     }
-  | { type: "photo"; photo: string; caption?: string; thread?: Thread }
+  | { type: "photo"; photo: string; caption?: string; thread?: Thread; inert?: Span[] }
   /** Replace the text (and buttons) of a message shown earlier. */
   | { type: "edit"; ref: string; text: string; buttons?: ButtonView[][]; inert?: Span[] }
   /** Open a topic (forum thread) for a case; `Delivered.topic` names it. */

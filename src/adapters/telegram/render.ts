@@ -72,6 +72,9 @@ export function toCall(chatId: number, message: OutMessage): Call {
           chat_id: chatId,
           photo: message.photo,
           ...(message.caption !== undefined ? { caption: message.caption } : {}),
+          ...(message.inert !== undefined && message.inert.length > 0
+            ? { caption_entities: toEntities(message.inert) }
+            : {}),
           ...thread(message),
         },
       };
