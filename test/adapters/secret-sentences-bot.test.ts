@@ -220,3 +220,22 @@ function button0(call: ApiCall): string {
     .inline_keyboard;
   return rows[0]![0]!.callback_data!;
 }
+
+describe("edited messages outside private chats", () => {
+  it("an edited command in an HR group is not run again (only private edits are looked at)", async () => {
+    const { t } = setup();
+    for (const text of ["/kasus", "/hubungkan kab bogor", "/start"])
+      await t.raw({
+        edited_message: {
+          message_id: 5,
+          date: 1,
+          edit_date: 2,
+          chat: { id: HR, type: "supergroup", title: "HR" },
+          from: { id: 900, is_bot: false, first_name: "Kepala" },
+          text,
+          entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }],
+        },
+      } as never);
+    expect(t.calls).toEqual([]);
+  });
+});
