@@ -56,7 +56,7 @@ describe("user text in the HR group is inert (real bot, desk outbox)", () => {
     await t.text(USER, "198609262015051001");
     await t.text(USER, HOSTILE); // the name
     await t.text(USER, "kota surabaya");
-    const pick = (sent().at(-1)?.payload.reply_markup as { inline_keyboard: { callback_data: string }[][] })
+    const pick = (sent().at(-1)!.payload.reply_markup as { inline_keyboard: { callback_data: string }[][] })
       .inline_keyboard[0]![0]!.callback_data;
     await t.tap(USER, pick);
     await tap("✅ Kirim ke petugas");
