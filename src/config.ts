@@ -74,6 +74,8 @@ export const Config = z
     CASE_REOPEN_HOURS: intWithDefault(72, 0, 90 * 24),
     /** Closed cases are deleted after this many days. */
     CASE_RETENTION_DAYS: intWithDefault(180, 1, 3650),
+    /** Unanswered FAQ questions (masked) not asked again for this many days are deleted. */
+    FAQ_GAP_RETENTION_DAYS: intWithDefault(90, 1, 3650),
     /** Messages a user may relay to HR per minute. */
     CASE_RELAY_PER_MINUTE: intWithDefault(10, 1, 600),
     /** Show the staff member's first name to the user ("true"/"false", default false). */
@@ -117,6 +119,7 @@ export const CONFIG_HINTS: Record<keyof Config, string> = {
   CASE_REMIND_MINUTES: "contoh: CASE_REMIND_MINUTES=30 (1–10080)",
   CASE_REOPEN_HOURS: "contoh: CASE_REOPEN_HOURS=72 (0–2160)",
   CASE_RETENTION_DAYS: "contoh: CASE_RETENTION_DAYS=180 (1–3650)",
+  FAQ_GAP_RETENTION_DAYS: "contoh: FAQ_GAP_RETENTION_DAYS=90 (1–3650)",
   CASE_RELAY_PER_MINUTE: "contoh: CASE_RELAY_PER_MINUTE=10 (1–600)",
   SHOW_STAFF_NAME: "true atau false",
 };

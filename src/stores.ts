@@ -68,12 +68,29 @@ export class FencingError extends Error {
 
 export type { DeadLetter, FaqGap, OfficeCard };
 
-/** What the FAQ learns from: questions without a good answer, and 👍/👎 per entry. */
+export interface FaqLogOptions {
+  /** Distinct gaps kept (default GAP_MAX): the least asked go first. */
+  max?: number;
+  /** A gap not asked for this long is deleted (default GAP_RETENTION_DAYS). */
+  retentionMs?: number;
+}
+
+/**
+ * What the FAQ learns from: questions without a good answer (masked, see
+ * core/mask.ts maskQuestion; the GAP_MAX most asked; forgotten when not asked
+ * within the retention period), and 👍/👎 per entry.
+ */
 export interface FaqLog {
-  gap(maskedText: string, best?: string): Promise<void>;
+  /** One more asking of a (masked) question at `now`, with the best unsure hit when there was one. */
+  gap(maskedText: string, best: string | undefined, now: number): Promise<void>;
   feedback(id: string, helpful: boolean): Promise<void>;
+  /** The most asked gaps first. */
   gaps(limit: number): Promise<FaqGap[]>;
   votes(): Promise<Record<string, { up: number; down: number }>>;
+  /** /hapusdata: one asking less of each gap id (core/faq-gap.ts gapId); a gap asked by nobody else goes. */
+  forget(ids: string[]): Promise<void>;
+  /** Deletes the gaps not asked within the retention period before `now`; returns how many. */
+  purge(now: number): Promise<number>;
 }
 
 // ------------------------------------------------------------- desk records

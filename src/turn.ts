@@ -11,11 +11,11 @@
  */
 import { decide } from "./core/decide.ts";
 import { transition, type World } from "./core/flow/transition.ts";
-import { maskText } from "./core/mask.ts";
+import { maskQuestion } from "./core/mask.ts";
 import type { Address, Effect, Event } from "./core/protocol.ts";
 import type { Session } from "./core/session.ts";
 import type { Desk } from "./desk/desk.ts";
-import type { Logger } from "./logger.ts";
+import { errorSummary, type Logger } from "./logger.ts";
 import { type ChatStore, type FaqLog, LockTimeoutError } from "./stores.ts";
 
 /** What a channel shows or does in the chat of the turn. */
@@ -130,7 +130,7 @@ export class Turns {
         throw error; // webhook answers 500 and Telegram redelivers: nothing lost
       }
       hooks?.error?.("store");
-      log.error({ err: String(error) }, "session store unreachable");
+      log.error({ err: errorSummary(error) }, "session store unreachable");
       return "outage" as const;
     }
   }
@@ -170,6 +170,9 @@ export class Turns {
             );
             session = answered.session;
             await apply(answered.effects, round + 1);
+          } else if (effect.type === "faq-forget") {
+            // Before anything is shown: "data dihapus" is only said once it is true.
+            await faqLog.forget(effect.ids);
           } else if (
             effect.type === "reply" ||
             effect.type === "delete-incoming" ||
@@ -192,12 +195,12 @@ export class Turns {
           hooks?.faqGap?.();
           // Learning material only: never fail the turn for it.
           await faqLog
-            .gap(maskText(effect.text), effect.best)
-            .catch((err: unknown) => log.warn({ err: String(err) }, "faq gap not recorded"));
+            .gap(maskQuestion(effect.text), effect.best, now)
+            .catch((err: unknown) => log.warn({ err: errorSummary(err) }, "faq gap not recorded"));
         } else if (effect.type === "faq-feedback") {
           await faqLog
             .feedback(effect.id, effect.helpful)
-            .catch((err: unknown) => log.warn({ err: String(err) }, "faq feedback not recorded"));
+            .catch((err: unknown) => log.warn({ err: errorSummary(err) }, "faq feedback not recorded"));
         }
       }
       // Committed only once every effect ran: a failure keeps the previous session.
@@ -210,15 +213,9 @@ export class Turns {
       if (!lease.done)
         await store
           .release(lease)
-          .catch((err: unknown) => log.warn({ err: String(err) }, "lock release failed"));
+          .catch((err: unknown) => log.warn({ err: errorSummary(err) }, "lock release failed"));
       await io.apologise();
       return "failed";
     }
   }
-}
-
-/** An error as it may appear in a log: its type and message, never the objects it carries. */
-export function errorSummary(error: unknown): { type: string; message: string } {
-  if (error instanceof Error) return { type: error.name, message: error.message.slice(0, 500) };
-  return { type: typeof error, message: String(error).slice(0, 200) };
 }

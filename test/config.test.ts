@@ -16,6 +16,7 @@ describe("parseConfig", () => {
       FLOWS_DIR: "flows",
       ADMIN_IDS: [],
       SESSION_TTL_SECONDS: 604_800,
+      FAQ_GAP_RETENTION_DAYS: 90,
     });
     expect(c.BOT_TOKEN).toBeUndefined();
     expect(c.REDIS_URL).toBeUndefined();
@@ -66,6 +67,7 @@ describe("parseConfig", () => {
     ["WEBHOOK_SECRET", { WEBHOOK_SECRET: `${"a".repeat(32)}!` }],
     ["WEBHOOK_SECRET", { WEBHOOK_SECRET: "a".repeat(257) }],
     ["SESSION_TTL_SECONDS", { SESSION_TTL_SECONDS: "5" }],
+    ["FAQ_GAP_RETENTION_DAYS", { FAQ_GAP_RETENTION_DAYS: "0" }],
   ])("a bad %s stops start-up with its name and how to fix it", (name, env) => {
     let error: unknown;
     try {

@@ -17,13 +17,20 @@ import type { Config } from "../config.ts";
 import { COMMAND_MENU, GROUP_COMMAND_MENU } from "../core/commands.ts";
 import { Background, routeSenders } from "../desk/background.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../desk/desk.ts";
-import type { Logger } from "../logger.ts";
+import { errorSummary, type Logger } from "../logger.ts";
 import type { ChatStore, DeskStore, FaqLog } from "../stores.ts";
 import { DatabaseClock } from "./clock.ts";
 import { deskSecret } from "./signing.ts";
 import { loadWorld } from "./world.ts";
 
-export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
+// edited_message: an edit that puts a password or code into the chat is deleted with a warning.
+export const ALLOWED_UPDATES = [
+  "message",
+  "edited_message",
+  "callback_query",
+  "inline_query",
+  "my_chat_member",
+] as const;
 
 export interface Runtime {
   mode: "polling" | "webhook";
@@ -50,7 +57,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const metrics = createMetrics();
 
   let store: ChatStore;
-  let faqLog: FaqLog = new MemoryFaqLog();
+  const faqLogOptions = { retentionMs: config.FAQ_GAP_RETENTION_DAYS * 24 * 3_600_000 };
+  let faqLog: FaqLog = new MemoryFaqLog(faqLogOptions);
   let deskStore: DeskStore;
   let clock: DatabaseClock | undefined;
   if (config.DATABASE_URL !== undefined) {
@@ -61,14 +69,14 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     });
     if (applied.length > 0) logger.info({ applied }, "database migrated");
     const pool = createPool(config.DATABASE_URL, (err) =>
-      logger.warn({ err: err.message }, "postgres connection"),
+      logger.warn({ err: errorSummary(err) }, "postgres connection"),
     );
     deskStore = new PostgresDeskStore({
       pool,
       onUnreadable: (what, reason) => logger.warn({ what, reason }, "unreadable desk record skipped"),
     });
     metrics.watchStore("postgres", () => deskStore.ping());
-    clock = new DatabaseClock(pool, (err) => logger.warn({ err: String(err) }, "database clock"));
+    clock = new DatabaseClock(pool, (err) => logger.warn({ err: errorSummary(err) }, "database clock"));
     await clock.start();
   } else {
     deskStore = new MemoryDeskStore();
@@ -77,10 +85,10 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const now = clock?.now ?? Date.now;
   if (config.REDIS_URL !== undefined) {
     const redis = createRedis(config.REDIS_URL, {}, (err) =>
-      logger.warn({ err: err.message }, "redis connection"),
+      logger.warn({ err: errorSummary(err) }, "redis connection"),
     );
     await waitReady(redis, 10_000).catch((err: Error) =>
-      logger.error({ err: err.message }, "redis not ready yet; retrying in the background"),
+      logger.error({ err: errorSummary(err) }, "redis not ready yet; retrying in the background"),
     );
     store = new RedisChatStore({
       redis,
@@ -95,7 +103,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
     metrics.watchStore("redis", () => store.ping());
-    faqLog = new RedisFaqLog(redis);
+    faqLog = new RedisFaqLog(redis, faqLogOptions);
   } else {
     store = new MemoryChatStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
     logger.warn("REDIS_URL not set: sessions in memory, lost on restart, one process only");
@@ -159,9 +167,17 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   outboxApi.config.use(apiTransformer(metrics));
   const background = new Background(desk, routeSenders({ tg: createTelegramSender(outboxApi) }), {
     now,
-    onError: (err) => logger.warn({ err: String(err) }, "desk background"),
+    onError: (err) => logger.warn({ err: errorSummary(err) }, "desk background"),
   });
   background.start(500);
+  // FAQ gaps past their retention go hourly (recording a gap also drops the expired ones).
+  const purgeGaps = () =>
+    void faqLog
+      .purge(now())
+      .catch((err: unknown) => logger.warn({ err: errorSummary(err) }, "faq gap purge"));
+  purgeGaps();
+  const gapPurger = setInterval(purgeGaps, 3_600_000);
+  gapPurger.unref();
   let runner: RunnerHandle | undefined;
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
   const http: HttpServer = createHttpServer({
@@ -229,6 +245,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       await http.close();
       await ops.close();
       await background.stop();
+      clearInterval(gapPurger);
       clock?.stop();
       await deskStore.close();
       await store.close();

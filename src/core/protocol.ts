@@ -49,7 +49,7 @@ export type OutMessage =
       /** Spans of `text` typed by a user: shown verbatim, never as a command, mention or link. */
       inert?: Span[];
     }
-  | { type: "photo"; photo: string; caption?: string; thread?: Thread }
+  | { type: "photo"; photo: string; caption?: string; thread?: Thread; inert?: Span[] }
   /** Replace the text (and buttons) of a message shown earlier. */
   | { type: "edit"; ref: string; text: string; buttons?: ButtonView[][]; inert?: Span[] }
   /** Open a topic (forum thread) for a case; `Delivered.topic` names it. */
@@ -96,6 +96,8 @@ export type Event =
   | { type: "button"; data: string }
   /** A photo (e.g. a screenshot of an error): relayed to the open case in its waiting room. */
   | { type: "photo"; fileId: string; caption?: string }
+  /** A message the user edited (its new text or caption): only checked for secrets, the original was answered. */
+  | { type: "edited"; text: string }
   | { type: "unsupported"; kind: string }
   | DeskEvent;
 
@@ -151,6 +153,8 @@ export type Effect =
   | { type: "track"; event: TrackEvent; flow: string; state: string; detail?: string }
   /** A question the FAQ could not answer with confidence: recorded, masked. */
   | { type: "faq-gap"; text: string; best?: string }
+  /** /hapusdata: the user's recorded questions (gap ids) taken back from the FAQ log. */
+  | { type: "faq-forget"; ids: string[] }
   /** 👍 / 👎 under an FAQ answer. */
   | { type: "faq-feedback"; id: string; helpful: boolean }
   /** Ask the desk; its answer comes back as a DeskEvent in the same turn. */

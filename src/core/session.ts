@@ -21,6 +21,8 @@ export const Session = z.object({
   /** Invalid answers in a row in the current state. */
   fails: z.number().int().min(0),
   locale: z.string().max(8).optional(),
+  /** Ids of the FAQ gaps this user's last questions became (core/faq-gap.ts gapId), for /hapusdata. */
+  asked: z.array(z.string().max(16)).max(8).optional(),
   /** Last change, ms since epoch. */
   at: z.number().int().min(0),
 });

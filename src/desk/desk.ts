@@ -280,12 +280,14 @@ export class Desk {
     const thread = this.threadOf(c);
     const message: OutMessage =
       content.photo !== undefined
-        ? {
-            type: "photo",
-            photo: content.photo,
-            caption: truncate(`${head}${content.text ? `\n${content.text}` : ""}`, 1000),
-            ...thread,
-          }
+        ? (() => {
+            // A caption is user text too: inert, and within Telegram's 1,024 with the heading.
+            const { text, inert } = new TextBuilder()
+              .line(head)
+              .line("", truncate(content.text ?? "", 1000 - head.length - 1))
+              .build();
+            return { type: "photo" as const, photo: content.photo!, caption: text, inert, ...thread };
+          })()
         : (() => {
             const { text, inert } = new TextBuilder()
               .line(head)

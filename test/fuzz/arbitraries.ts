@@ -251,6 +251,40 @@ const SECRETS = [
   "kode OTP saya 551234",
 ];
 
+/**
+ * A secret inside a sentence, a caption or an edit, as users type it; `secret` is the part that must
+ * never be sent (except in deleteMessage), saved in a session or case, recorded or logged.
+ * None of them appears in flows/, the FAQ or any other fuzz text.
+ */
+export const SECRET_SENTENCES: { text: string; secret: string }[] = [
+  { text: "password baru saya Rahasia#7731q ditolak", secret: "Rahasia#7731q" },
+  { text: "kode OTP 738291 dari email kok tidak bisa", secret: "738291" },
+  { text: "ini tokennya 58213947 benar ga?", secret: "58213947" },
+  { text: "token saya Zq7Kx2Lm9W tidak valid", secret: "Zq7Kx2Lm9W" },
+  { text: "kode verifikasi 612 904 dari authenticator", secret: "612 904" },
+  { text: "pw saya Kucing7!Qz kenapa salah terus", secret: "Kucing7!Qz" },
+  { text: "passwordku budiman8817 salah terus", secret: "budiman8817" },
+  { text: "otp440918 sudah kadaluarsa?", secret: "440918" },
+  { text: "Kode OTP: 739215. Tolong bantu", secret: "739215" },
+  {
+    text: "link reset https://asndigital.bkn.go.id/reset?token=9f8e7d6c5b4a kok expired",
+    secret: "9f8e7d6c5b4a",
+  },
+  { text: "kenapa kode otp saya 5521 ditolak?", secret: "5521" },
+  { text: "nama saya tetap, sandi lama Garuda#1945x", secret: "Garuda#1945x" },
+];
+
+/** A secret sentence, alone or after other text (a question, the user's NIP), as text, caption or edit. */
+export function secretSentence(user: number): fc.Arbitrary<string> {
+  const actor = ACTORS.get(user)!;
+  return fc
+    .tuple(
+      fc.constantFrom(...SECRET_SENTENCES),
+      fc.constantFrom("", "pak, ", "tolong dibantu: ", `nip saya ${actor.nip}, `, "bagaimana ini? "),
+    )
+    .map(([s, before]) => `${before}${s.text}`);
+}
+
 const INTENT_WORDS = [
   "menu",
   "kembali",
@@ -375,12 +409,13 @@ export function genericText(world: World): fc.Arbitrary<string> {
   );
 }
 
-/** What a user may type: generic text or their own personal data, never anyone else's. */
+/** What a user may type: generic text, their own personal data (never anyone else's), a secret in a sentence. */
 export function userText(world: World, user: number): fc.Arbitrary<string> {
   const own = ownTexts(ACTORS.get(user)!);
   return fc.oneof(
     { arbitrary: genericText(world), weight: 5 },
     { arbitrary: fc.constantFrom(...own), weight: 2 },
+    { arbitrary: secretSentence(user), weight: 1 },
   );
 }
 

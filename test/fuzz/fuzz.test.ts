@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadWorld } from "../../src/app/world.ts";
 import type { World } from "../../src/core/flow/transition.ts";
-import { ACTORS, type Action, type SessionSeed, scriptDigits, USERS } from "./arbitraries.ts";
+import { holdsSecret } from "../../src/core/validate/secret.ts";
+import {
+  ACTORS,
+  type Action,
+  SECRET_SENTENCES,
+  type SessionSeed,
+  scriptDigits,
+  USERS,
+} from "./arbitraries.ts";
 import {
   expectationOf,
   type FuzzReport,
@@ -9,6 +17,7 @@ import {
   ownersIn,
   runFuzz,
   runScenario,
+  secretIn,
 } from "./properties.ts";
 
 // The full run (≥ 100,000 updates, random seeds) is `npm run fuzz`; this is its fixed-seed sample.
@@ -88,6 +97,19 @@ describe("fuzz: the checks themselves", () => {
     expect(expectationOf({ update_id: 2, edited_message: {} } as never, false)).toEqual({
       ignore: "edited-message",
     });
+    // An edit that puts a secret into a private chat is deleted with a warning: it needs an answer.
+    const edit = (text: string) =>
+      ({ update_id: 3, edited_message: { message_id: 1, date: 1, edit_date: 2, chat, from, text } }) as never;
+    expect(expectationOf(edit("kode OTP 738291 dari email"), false)).toEqual({ need: "private", chat: 1001 });
+    expect(expectationOf(edit("token belum masuk"), false)).toEqual({ ignore: "edited-message" });
+  });
+
+  it("finds every secret of SECRET_SENTENCES, wherever it sits, and nothing in ordinary text", () => {
+    for (const s of SECRET_SENTENCES) {
+      expect(secretIn(`Kasus #3\n💬 Pesan pengguna · ${s.text}`)).toBe(s.secret);
+      expect(holdsSecret(s.text), s.text).toBe(true);
+    }
+    expect(secretIn("Contoh NIP: 19860926 201505 1 001 · token tidak masuk · kode 24")).toBeUndefined();
   });
 });
 
@@ -183,6 +205,28 @@ const REPRODUCTIONS: Record<string, { seeds?: SessionSeed[]; caseOwner?: number;
       { kind: "callback", user: 1001, data: { from: "replay", back: 0, pick: 0 }, dt: 1000 },
       text(1001, "✅ Kirim ke petugas"),
       { kind: "callback", user: 1001, data: { from: "literal", data: "o|1" }, dt: 1000 },
+    ],
+  },
+  "secret-in-sentence-caption-edit": {
+    // Issue 13: in the waiting room of an open case, a code in a sentence, a password in a photo
+    // caption and a token put in by an edit were relayed to the HR group; a question with a code was
+    // recorded as an FAQ gap.
+    caseOwner: 1001,
+    actions: [
+      text(1001, "kode OTP 738291 dari email kok tidak bisa"),
+      {
+        kind: "media",
+        user: 1001,
+        media: "photo",
+        caption: "pw saya Kucing7!Qz kenapa salah terus",
+        dt: 1000,
+      },
+      text(1001, "tokennya belum masuk"),
+      { kind: "edited", user: 1001, text: "ini tokennya 58213947 benar ga?", dt: 1000 },
+      flush,
+      text(1002, "/start"),
+      text(1002, "kenapa kode otp saya 5521 ditolak?"),
+      text(1005, "/faqgap"),
     ],
   },
   "empty-button-label": {

@@ -17,7 +17,10 @@
  * 4. privacy    nothing sent to user A (messages, captions, buttons, toasts) carries
  *               another user's personal data (NIP in any digits, name, email); an HR
  *               group sees only the data of users with a case in that group, and only
- *               under that case's number; inline answers carry nobody's data.
+ *               under that case's number; inline answers carry nobody's data. A secret typed
+ *               inside a sentence, a caption or an edit (SECRET_SENTENCES) is never sent by
+ *               the bot (only deleted), saved in a session or a case, recorded as an FAQ gap
+ *               or logged. FAQ gaps hold nobody's personal data.
  * 5. limits     Telegram limits on every payload: text 1..4096, caption ≤ 1024, callback
  *               data 1..64 bytes, ≤ 100 buttons, toast ≤ 200, ≤ 50 inline results, topic
  *               name 1..128, well-formed UTF-16 (no half of a surrogate pair).
@@ -26,10 +29,12 @@ import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { MemoryDeskStore } from "../../src/adapters/memory/desk-store.ts";
+import { MemoryFaqLog } from "../../src/adapters/memory/faq-log.ts";
 import { Case } from "../../src/core/desk/case.ts";
 import type { World } from "../../src/core/flow/transition.ts";
 import { parseSession } from "../../src/core/session.ts";
 import { foldText } from "../../src/core/text/fold.ts";
+import { holdsSecret } from "../../src/core/validate/secret.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
 import type { DeskTx, Lease } from "../../src/stores.ts";
 import { BOT_INFO, createTestBot } from "../helpers/bot-harness.ts";
@@ -49,6 +54,7 @@ import {
   type MediaKind,
   nipVariants,
   type Scenario,
+  SECRET_SENTENCES,
   STAFF_NAMES,
   START_CLOCK,
   type StaffTarget,
@@ -135,7 +141,8 @@ export function knownIssueOf(code: string, subject: string | undefined): KnownIs
  * sends in private must get at least one API call to their chat.
  */
 export const IGNORE_LIST = {
-  "edited-message": "edited messages (private or group): the original was already answered",
+  "edited-message":
+    "edited messages (private or group) without a secret: the original was already answered (an edit holding a password or code in a private chat is deleted with a warning)",
   "channel-post": "channel posts and edited channel posts: Pandu has nothing to say in channels",
   "member-update": "my_chat_member / chat_member: the bot being added, blocked or removed, members joining",
   "chosen-inline-result": "chosen_inline_result: feedback about inline mode, nothing to answer",
@@ -187,7 +194,17 @@ const MEDIA_KEYS = [
 /** What an update needs, from the update alone (never from what the bot did). */
 export function expectationOf(update: Update, duplicate: boolean): Expectation {
   const u = update as unknown as Record<string, Record<string, unknown> | undefined>;
-  if (u.edited_message !== undefined) return { ignore: "edited-message" };
+  if (u.edited_message !== undefined) {
+    const edited = u.edited_message as {
+      chat?: { id: number; type?: string };
+      text?: string;
+      caption?: string;
+    };
+    const text = edited.text ?? edited.caption;
+    if (edited.chat?.type === "private" && text !== undefined && holdsSecret(text))
+      return duplicate ? { ignore: "duplicate" } : { need: "private", chat: edited.chat.id };
+    return { ignore: "edited-message" };
+  }
   if (u.channel_post !== undefined || u.edited_channel_post !== undefined) return { ignore: "channel-post" };
   // The bot added to a group greets it once (how to claim); any other member update is silent.
   const joined = u.my_chat_member as
@@ -309,6 +326,20 @@ class RecordingDeskStore extends MemoryDeskStore {
   }
 }
 
+/** The in-memory FAQ log, remembering every gap recorded. */
+class RecordingFaqLog extends MemoryFaqLog {
+  readonly recorded: string[] = [];
+  override async gap(maskedText: string, best: string | undefined, now: number): Promise<void> {
+    this.recorded.push(maskedText);
+    return super.gap(maskedText, best, now);
+  }
+}
+
+/** The secret of a SECRET_SENTENCES entry found in a text, if any. */
+export function secretIn(text: string): string | undefined {
+  return SECRET_SENTENCES.find((s) => text.includes(s.secret))?.secret;
+}
+
 /** The Telegram id in an address ("tg:-100500" → -100500); NaN for any other address (an erased user). */
 const tgId = (address: string): number => (address.startsWith("tg:") ? Number(address.slice(3)) : Number.NaN);
 
@@ -333,6 +364,16 @@ function strings(value: unknown, out: string[] = []): string[] {
   else if (Array.isArray(value)) for (const v of value) strings(v, out);
   else if (value !== null && typeof value === "object")
     for (const v of Object.values(value as Record<string, unknown>)) strings(v, out);
+  return out;
+}
+
+/** What people read in a payload: every string but button data and file ids (random, may hold any digits). */
+function visibleStrings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) for (const v of value) visibleStrings(v, out);
+  else if (value !== null && typeof value === "object")
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      if (k !== "callback_data" && k !== "photo" && k !== "file_id") visibleStrings(v, out);
   return out;
 }
 
@@ -420,6 +461,7 @@ class FuzzRun {
   private clock = START_CLOCK;
   private readonly store: RecordingChatStore;
   private readonly cases = new RecordingDeskStore();
+  private readonly faqLog = new RecordingFaqLog();
   readonly desk: Desk;
   readonly t: ReturnType<typeof createTestBot>;
   private readonly calls: Call[] = [];
@@ -435,7 +477,7 @@ class FuzzRun {
   private readonly groupPosters = new Map<number, Set<number>>();
   private updateId = 0;
   private readonly messageIds = new Map<number, number>();
-  private checked = { calls: 0, logs: 0, writes: 0, saves: 0 };
+  private checked = { calls: 0, logs: 0, writes: 0, saves: 0, gaps: 0 };
   private index = -1;
   private action: Action | undefined;
   stopped = false;
@@ -454,6 +496,7 @@ class FuzzRun {
       desk: this.desk,
       adminIds: [ADMIN],
       store: this.store,
+      faqLog: this.faqLog,
       now: () => this.clock,
       logLevel: "warn",
     });
@@ -1143,6 +1186,9 @@ class FuzzRun {
       } catch {
         entry = { level: 60, msg: line };
       }
+      const logged = secretIn(strings(entry).join("\n"));
+      if (logged !== undefined)
+        this.fail("privacy", "secret-logged", `a log line holds the secret "${logged}"`, line, logged);
       const level = Number(entry.level);
       if (level >= 50)
         this.fail(
@@ -1157,6 +1203,17 @@ class FuzzRun {
     for (; this.checked.writes < this.store.writes.length; this.checked.writes++) {
       const w = this.store.writes[this.checked.writes]!;
       if (w.after === undefined || canonical(w.after) === canonical(w.before)) continue;
+      // Strings only: numbers (times) and gap ids (`asked`, hashes) may hold any digits.
+      const { asked: _asked, ...rest } = w.after as Record<string, unknown>;
+      const kept = secretIn(strings(rest).join("\n"));
+      if (kept !== undefined)
+        this.fail(
+          "privacy",
+          "secret-session",
+          `chat ${w.chat}: the session keeps the secret "${kept}"`,
+          w.after,
+          kept,
+        );
       const parsed = parseSession(w.after);
       if (!parsed.ok) {
         this.fail(
@@ -1203,6 +1260,15 @@ class FuzzRun {
     // 2. cases saved, raw cases kept, one open case per user
     for (; this.checked.saves < this.cases.saves.length; this.checked.saves++) {
       const saved = this.cases.saves[this.checked.saves] as { id?: unknown; user?: unknown; group?: unknown };
+      const inCase = secretIn(strings(saved).join("\n"));
+      if (inCase !== undefined)
+        this.fail(
+          "privacy",
+          "secret-case",
+          `case ${String(saved.id)} keeps the secret "${inCase}"`,
+          saved,
+          inCase,
+        );
       const result = Case.safeParse(saved);
       if (!result.success) {
         this.fail(
@@ -1262,7 +1328,23 @@ class FuzzRun {
       const call = this.calls[this.checked.calls]!;
       this.stats.apiCalls++;
       this.checkPrivacy(call);
+      this.checkSecret(call);
       this.checkLimits(call);
+    }
+    for (; this.checked.gaps < this.faqLog.recorded.length; this.checked.gaps++) {
+      const gap = this.faqLog.recorded[this.checked.gaps]!;
+      const recorded = secretIn(gap);
+      if (recorded !== undefined)
+        this.fail("privacy", "secret-gap", `an FAQ gap records the secret "${recorded}"`, gap, recorded);
+      const personal = sentinelsIn(gap);
+      if (personal.length > 0)
+        this.fail(
+          "privacy",
+          "gap-personal",
+          `an FAQ gap records personal data: ${personal.map((p) => `${p.user}'s ${p.what}`).join("; ")}`,
+          gap,
+          gap,
+        );
     }
   }
 
@@ -1335,6 +1417,14 @@ class FuzzRun {
           subject,
         );
     }
+  }
+
+  /** A secret typed by a user is only ever deleted: never in anything the bot sends, to anyone. */
+  private checkSecret(call: Call): void {
+    if (call.method === "deleteMessage") return;
+    const secret = secretIn(visibleStrings(call.payload).join("\n"));
+    if (secret !== undefined)
+      this.fail("privacy", "secret-sent", `${call.method} carries the secret "${secret}"`, call, secret);
   }
 
   private checkLimits(call: Call): void {

@@ -67,7 +67,7 @@ describe.skipIf(SKIP_REDIS || SKIP_PG)(
       });
       const t = createTestBot(world, {
         store: new RedisChatStore({ redis, prefix, ttlSeconds: 3600 }),
-        faqLog: new RedisFaqLog(redis, prefix),
+        faqLog: new RedisFaqLog(redis, { prefix }),
         desk,
         logLevel: "debug",
       });

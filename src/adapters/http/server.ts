@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../../logger.ts";
+import { errorSummary, type Logger } from "../../logger.ts";
 
 export interface ReadyReport {
   ok: boolean;
@@ -120,7 +120,7 @@ export function createHttpServer(options: HttpOptions): HttpServer {
     });
     if (route === "webhook") {
       const work = webhook(req, res).catch((error: unknown) => {
-        log.error({ err: error, route }, "webhook request failed");
+        log.error({ err: errorSummary(error), route }, "webhook request failed");
         send(req, res, json(500, { error: "internal" }));
       });
       inFlight.add(work);
@@ -130,7 +130,7 @@ export function createHttpServer(options: HttpOptions): HttpServer {
     void simpleRoute(route, req).then(
       (reply) => send(req, res, reply),
       (error: unknown) => {
-        log.error({ err: error, route }, "http route failed");
+        log.error({ err: errorSummary(error), route }, "http route failed");
         send(req, res, json(500, { error: "internal" }));
       },
     );
@@ -151,7 +151,7 @@ export function createHttpServer(options: HttpOptions): HttpServer {
         try {
           report = await options.ready();
         } catch (error) {
-          log.warn({ err: error }, "readiness check failed");
+          log.warn({ err: errorSummary(error) }, "readiness check failed");
           report = { ok: false, checks: {} };
         }
         return json(report.ok ? 200 : 503, { ok: report.ok, checks: report.checks });
@@ -205,7 +205,8 @@ export function createHttpServer(options: HttpOptions): HttpServer {
       .then(
         () => "done" as const,
         (error: unknown) => {
-          log.error({ err: error, update_id: updateId }, "update handler failed");
+          // Never the error itself: grammY's BotError carries the update (message text) and the API (token).
+          log.error({ err: errorSummary(error), update_id: updateId }, "update handler failed");
           return "failed" as const;
         },
       );

@@ -11,7 +11,7 @@ import type { World } from "../../core/flow/transition.ts";
 import { type ButtonView, toAddress } from "../../core/protocol.ts";
 import { type GroupState, parseGroupState } from "../../desk/contacts.ts";
 import { DEFAULT_DESK_CONFIG, Desk, type Staff } from "../../desk/desk.ts";
-import type { Logger } from "../../logger.ts";
+import { errorSummary, type Logger } from "../../logger.ts";
 import type { ChatStore, FaqLog } from "../../stores.ts";
 import { type TurnHooks, Turns } from "../../turn.ts";
 import { MemoryChatStore } from "../memory/chat-store.ts";
@@ -479,16 +479,7 @@ export function createBot(
   bot.catch((err) => {
     const log = (err.ctx as Partial<PanduContext>).log ?? options.logger;
     // Never the error object itself: grammY's BotError carries the update (message text) and the API (token).
-    const inner = err.error instanceof Error ? err.error : undefined;
-    log.error(
-      {
-        err: {
-          type: inner?.name ?? typeof err.error,
-          message: (inner?.message ?? String(err.error)).slice(0, 500),
-        },
-      },
-      "update failed",
-    );
+    log.error({ err: errorSummary(err) }, "update failed");
   });
   return Object.assign(bot, { store, faqLog, desk, turns });
 }

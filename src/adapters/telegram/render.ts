@@ -4,10 +4,10 @@
  * Telegram's limits (4096 characters of text, 1024 of a caption, 64 bytes of
  * callback data) are enforced where the text is made (core) and checked here.
  */
-import { type Context, GrammyError } from "grammy";
+import type { Context } from "grammy";
 import type { InlineKeyboardButton, MessageEntity } from "grammy/types";
 import type { ButtonView, OutMessage, Span } from "../../core/protocol.ts";
-import type { Logger } from "../../logger.ts";
+import { errorSummary, type Logger } from "../../logger.ts";
 import type { ChannelEffect, TurnIO } from "../../turn.ts";
 
 export const CHANNEL = "tg";
@@ -72,6 +72,9 @@ export function toCall(chatId: number, message: OutMessage): Call {
           chat_id: chatId,
           photo: message.photo,
           ...(message.caption !== undefined ? { caption: message.caption } : {}),
+          ...(message.inert !== undefined && message.inert.length > 0
+            ? { caption_entities: toEntities(message.inert) }
+            : {}),
           ...thread(message),
         },
       };
@@ -105,7 +108,7 @@ export function replyIO(ctx: Context, log: Logger): TurnIO {
   const answerButton = async (text?: string) => {
     if (ctx.callbackQuery === undefined) return;
     await ctx.answerCallbackQuery(text !== undefined ? { text } : undefined).catch((err: unknown) => {
-      log.warn({ err: String(err) }, "could not answer callback query");
+      log.warn({ err: errorSummary(err) }, "could not answer callback query");
     });
   };
   return {
@@ -121,13 +124,10 @@ export function replyIO(ctx: Context, log: Logger): TurnIO {
               : {}),
           });
         } else if (effect.type === "delete-incoming") {
-          const messageId = ctx.message?.message_id;
+          const messageId = ctx.msg?.message_id; // the message, or the edited message, of the update
           if (messageId === undefined) continue;
           await ctx.api.deleteMessage(chatId, messageId).catch((err: unknown) => {
-            log.warn(
-              { err: err instanceof GrammyError ? err.description : String(err) },
-              "could not delete message",
-            );
+            log.warn({ err: errorSummary(err) }, "could not delete message");
           });
         } else toast = effect.text;
       }

@@ -22,11 +22,17 @@ const MEDIA_KINDS = [
 
 /**
  * grammY context of a private chat → core event, or undefined when the update
- * is deliberately ignored (edited messages, service messages, other bots' commands).
+ * is deliberately ignored (service messages, other bots' commands, edits without text).
+ * An edited message becomes an `edited` event: checked for secrets, never answered as new.
  */
 export function toEvent(ctx: Context): Event | undefined {
   const data = ctx.callbackQuery?.data;
   if (data !== undefined) return { type: "button", data };
+  const edited = ctx.editedMessage;
+  if (edited !== undefined) {
+    const text = edited.text ?? edited.caption;
+    return text !== undefined ? { type: "edited", text } : undefined;
+  }
   const msg = ctx.message;
   if (msg === undefined) return undefined;
   if (msg.text !== undefined) return textToEvent(msg.text, ctx.me?.username);

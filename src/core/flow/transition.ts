@@ -1,5 +1,7 @@
 import type { ButtonCodec, ButtonData } from "../callback-data.ts";
 import { instansiOfPayload } from "../deep-link.ts";
+import { ASKED_MAX, gapId, gapKey } from "../faq-gap.ts";
+import { maskQuestion } from "../mask.ts";
 import type {
   ButtonView,
   CommandName,
@@ -14,7 +16,7 @@ import { truncate } from "../text/text.ts";
 import { parseEmail } from "../validate/email.ts";
 import { describeNip, formatNip, parseNip } from "../validate/nip.ts";
 import { checkPassword, describePolicy, formatPasswordCheck } from "../validate/password.ts";
-import { looksLikeSecret } from "../validate/secret.ts";
+import { holdsSecret } from "../validate/secret.ts";
 import type { DirectoryLookup, FaqHitRef, FaqLookup } from "../world.ts";
 import {
   CASE_COMMENT_KEY,
@@ -88,7 +90,10 @@ export function transition(world: World, stored: Session | undefined, event: Eve
   const run = new Run(world, stored ?? newSession(menuFlow, menuState, now), now);
   if (stored === undefined && event.type !== "start" && event.type !== "command") {
     // A first message that is not /start: answer it if it is a known question, then show the menu.
-    if (event.type === "text") run.answerQuestion(truncate(event.text, TEXT_MAX));
+    const secret = holdsSecretIn(event);
+    if (event.type === "edited" && !secret) return run.result(); // an edit needs no answer
+    if (secret) run.deleteSecret();
+    else if (event.type === "text") run.answerQuestion(truncate(event.text, TEXT_MAX));
     run.enter(MENU_KEY, false);
     return run.result();
   }
@@ -159,7 +164,18 @@ class Run {
         this.reply(MSG.unsupported);
         this.prompt();
         return;
+      case "edited":
+        // Telegram keeps the edited text in the chat; Pandu kept and forwarded only the original.
+        if (holdsSecret(event.text)) {
+          this.deleteSecret();
+          this.prompt();
+        }
+        return;
       case "photo":
+        if (event.caption !== undefined && holdsSecret(event.caption)) {
+          this.deleteSecret();
+          return this.prompt();
+        }
         if (this.state.input?.kind === "relay" && this.session.vars.kasus !== undefined) {
           const caption = event.caption?.trim();
           return this.ask({
@@ -177,6 +193,13 @@ class Run {
     }
   }
 
+  /** A message holding a password, token or OTP: deleted, nothing of it kept, the user warned. */
+  deleteSecret(): void {
+    this.effects.push({ type: "delete-incoming" });
+    this.track("secret", this.key);
+    this.reply(MSG.secretDeleted);
+  }
+
   recover(): void {
     const flow = this.world.flows.flows.get(this.session.flow);
     const target =
@@ -192,6 +215,10 @@ class Run {
   private command(name: CommandName, args?: string): void {
     switch (name) {
       case "faq":
+        if (args !== undefined && holdsSecret(args)) {
+          this.deleteSecret();
+          return this.prompt();
+        }
         if (args !== undefined && args.trim().length > 0) {
           if (!this.askFaq(truncate(args.trim(), TEXT_MAX), true)) this.prompt();
           return;
@@ -231,16 +258,19 @@ class Run {
       }
       case "cancel": {
         // Cancelling a step never drops the link to an open case: only the desk closes cases.
-        // Kept across /batal: the link to an open case, and an office chosen by its start link.
+        // Kept across /batal: the link to an open case, an office chosen by its start link, and the
+        // user's recorded questions (/hapusdata needs them).
         const kept = Object.fromEntries(
           ["kasus", LINKED_INSTANSI, "instansi"]
             .filter((k) => k !== "instansi" || this.session.vars[LINKED_INSTANSI] !== undefined)
             .flatMap((k) => (this.session.vars[k] !== undefined ? [[k, this.session.vars[k]!]] : [])),
         );
+        const asked = this.session.asked;
         this.session = {
           ...newSession(this.session.flow, this.session.state, this.now),
           locale: this.session.locale,
           vars: kept,
+          ...(asked !== undefined ? { asked } : {}),
         };
         this.reply(MSG.cancelled);
         return this.enter(MENU_KEY, false);
@@ -409,6 +439,8 @@ class Run {
           this.setVars({ kasus: openCase });
           return this.enter(CASE_ROOM_KEY, false);
         }
+        if (this.session.asked !== undefined && this.session.asked.length > 0)
+          this.effects.push({ type: "faq-forget", ids: this.session.asked });
         this.session = {
           ...newSession(this.session.flow, this.session.state, this.now),
           locale: this.session.locale,
@@ -431,10 +463,9 @@ class Run {
     if (intent !== undefined) return this.intent(intent);
     // In a NIP step, digits are an answer (a short one gets a length error), except a 6-digit OTP.
     const digitsOnly = input?.kind === "nip" && /^[\d\s.-]+$/.test(text) && !/^\d{6}$/.test(text);
-    if (!digitsOnly && looksLikeSecret(text)) {
-      this.effects.push({ type: "delete-incoming" });
-      this.track("secret", this.key);
-      this.reply(MSG.secretDeleted);
+    // Checked word by word: a password or code inside a sentence is not relayed, saved or recorded either.
+    if (!digitsOnly && holdsSecret(text)) {
+      this.deleteSecret();
       return this.prompt();
     }
     if (text.length > TEXT_MAX) {
@@ -489,6 +520,9 @@ class Run {
       return true;
     }
     const gap = this.withoutPersonalData(text);
+    // The session remembers which gap it was (an id, not the text), so /hapusdata can take it back.
+    const asked = [...(this.session.asked ?? []), gapId(gapKey(gap))].slice(-ASKED_MAX);
+    this.session = { ...this.session, asked };
     this.effects.push(
       best === undefined ? { type: "faq-gap", text: gap } : { type: "faq-gap", text: gap, best: best.id },
     );
@@ -507,7 +541,7 @@ class Run {
     return true;
   }
 
-  /** The user's own known values (NIP, name, emails) replaced before a question is recorded. */
+  /** The user's own known values (NIP, name, emails) replaced, then the rest masked (maskQuestion), before a question is recorded. */
   private withoutPersonalData(text: string): string {
     let out = text;
     for (const [key, value] of Object.entries(this.session.vars)) {
@@ -515,7 +549,7 @@ class Run {
       out = out.split(value).join("[data]");
       if (key === "nip") out = out.replace(new RegExp(value.split("").join("[\\s.\\-_]*"), "g"), "[data]");
     }
-    return out.replace(/\b(nama saya|saya bernama|nama aku)\s+[\p{L} .'-]{2,60}/giu, "$1 [nama]");
+    return maskQuestion(out);
   }
 
   private faqAnswer(hit: FaqHitRef): void {
@@ -899,6 +933,19 @@ export function looksLikeQuestion(text: string, loose = false): boolean {
   const letters = folded.replace(/[^\p{L}]/gu, "").length;
   if (letters < folded.replace(/\s/g, "").length / 2) return false; // mostly digits: a NIP attempt
   return text.includes("?") || QUESTION_WORDS.test(folded) || (loose && folded.split(" ").length >= 4);
+}
+
+/** Whether the free text an event carries (text, caption, edited text) holds a secret. */
+function holdsSecretIn(event: Event): boolean {
+  switch (event.type) {
+    case "text":
+    case "edited":
+      return holdsSecret(event.text);
+    case "photo":
+      return event.caption !== undefined && holdsSecret(event.caption);
+    default:
+      return false;
+  }
 }
 
 function isConfident(hit: FaqHitRef, world: World): boolean {
