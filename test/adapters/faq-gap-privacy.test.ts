@@ -70,6 +70,9 @@ describe("FAQ gaps keep no personal data and can be taken back", () => {
     expect(String(t.calls.filter((c) => c.payload.chat_id === 501).at(-2)?.payload.text)).toContain(
       "sudah dihapus",
     );
-    expect(await faqLog.gaps(10)).toEqual([{ text: "apakah tunjangan kinerja cair bulan depan?", count: 1 }]);
+    // Off-topic (salary): answered honestly "di luar yang Pandu tahu", and still a gap for admins.
+    expect(await faqLog.gaps(10)).toEqual([
+      { text: "apakah tunjangan kinerja cair bulan depan?", count: 1, best: "luar-gaji" },
+    ]);
   });
 });

@@ -514,18 +514,11 @@ class Run {
       this.track("faq", this.key, best.id);
       this.faqAnswer(best);
       // "Di luar yang Pandu tahu" leaves the question unanswered: admins still see it among the gaps.
-      if (best.offTopic)
-        this.effects.push({ type: "faq-gap", text: this.withoutPersonalData(text), best: best.id });
+      if (best.offTopic) this.recordGap(text, best.id);
       if (this.inJourney) this.prompt();
       return true;
     }
-    const gap = this.withoutPersonalData(text);
-    // The session remembers which gap it was (an id, not the text), so /hapusdata can take it back.
-    const asked = [...(this.session.asked ?? []), gapId(gapKey(gap))].slice(-ASKED_MAX);
-    this.session = { ...this.session, asked };
-    this.effects.push(
-      best === undefined ? { type: "faq-gap", text: gap } : { type: "faq-gap", text: gap, best: best.id },
-    );
+    this.recordGap(text, best?.id);
     if (best === undefined) {
       this.reply(MSG.faqNone, [[this.intentButton(MSG.human, "human")]]);
       if (this.inJourney) this.prompt();
@@ -539,6 +532,19 @@ class Run {
       [this.intentButton(MSG.human, "human")],
     ]);
     return true;
+  }
+
+  /**
+   * Records a question the FAQ has no good answer for (masked). The session remembers which gap it was
+   * (an id, not the text), so /hapusdata can take it back.
+   */
+  private recordGap(text: string, best?: string): void {
+    const gap = this.withoutPersonalData(text);
+    const asked = [...(this.session.asked ?? []), gapId(gapKey(gap))].slice(-ASKED_MAX);
+    this.session = { ...this.session, asked };
+    this.effects.push(
+      best === undefined ? { type: "faq-gap", text: gap } : { type: "faq-gap", text: gap, best },
+    );
   }
 
   /** The user's own known values (NIP, name, emails) replaced, then the rest masked (maskQuestion), before a question is recorded. */
@@ -581,8 +587,7 @@ class Run {
     if (hit === undefined || !isConfident(hit, this.world)) return false;
     this.track("faq", this.key, hit.id);
     this.faqAnswer(hit);
-    if (hit.offTopic)
-      this.effects.push({ type: "faq-gap", text: this.withoutPersonalData(text), best: hit.id });
+    if (hit.offTopic) this.recordGap(text, hit.id);
     return true;
   }
 
