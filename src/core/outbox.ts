@@ -17,9 +17,17 @@ export interface OutboxItem {
   tag?: string;
   /** The case it belongs to (erasure removes a case's pending items and dead letters). */
   caseId?: string;
+  /**
+   * Order within a chat: lower first, then first in first out (default NORMAL). New case cards go
+   * before one case's chatter, reminders after everything.
+   */
+  priority?: Priority;
   /** Ms since epoch when it was enqueued (set by enqueue). */
   enqueuedAt?: number;
 }
+
+export const PRIORITY = { CARD: 0, NORMAL: 1, DIGEST: 2 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
 
 export type SendOutcome =
   | { ok: true; delivered: Delivered }

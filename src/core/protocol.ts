@@ -53,7 +53,9 @@ export type OutMessage =
   /** Replace the text (and buttons) of a message shown earlier. */
   | { type: "edit"; ref: string; text: string; buttons?: ButtonView[][]; inert?: Span[] }
   /** Open a topic (forum thread) for a case; `Delivered.topic` names it. */
-  | { type: "topic"; name: string };
+  | { type: "topic"; name: string }
+  /** Acknowledge a message shown earlier (Telegram: a reaction), e.g. a staff answer that reached the user. */
+  | { type: "react"; ref: string; emoji: string };
 
 /** A range of a text in UTF-16 code units. */
 export interface Span {

@@ -9,9 +9,10 @@ import {
   type StaffAction,
   statusLabel,
   TextBuilder,
+  waitingSince,
 } from "../core/desk/case.ts";
 import type { World } from "../core/flow/transition.ts";
-import type { OutboxItem } from "../core/outbox.ts";
+import { type OutboxItem, PRIORITY } from "../core/outbox.ts";
 import type {
   Address,
   ButtonView,
@@ -58,6 +59,10 @@ export interface DeskConfig {
   onOpened?: (type: string) => void;
 }
 
+/** Said in the group when a staff message could not be processed (the store is away): nothing is left unsaid. */
+export const STAFF_MESSAGE_NOT_SENT =
+  "⚠️ Pesan ini belum terkirim ke pengguna karena gangguan sistem. Mohon kirim ulang beberapa saat lagi.";
+
 export const DEFAULT_DESK_CONFIG: DeskConfig = {
   remindAfterMs: 30 * 60_000,
   reopenWindowMs: 72 * 3_600_000,
@@ -69,6 +74,8 @@ export const DEFAULT_DESK_CONFIG: DeskConfig = {
 
 /** A message in an HR group that may be an answer to a user. */
 export interface StaffMessage {
+  /** The staff message itself (acknowledged once the answer reached the user). */
+  ref?: string;
   /** The message it replies to, and the forum topic it is in (channel references). */
   replyTo?: string;
   /**
@@ -169,8 +176,22 @@ export class Desk {
     return this.store.tx(async (tx) => {
       const existing = await tx.openCaseOf(user);
       if (existing !== undefined) {
-        const summary = Object.entries(req.fields).map(([k, v]) => `${type.fields[k] ?? k}: ${v}`);
-        await this.relayIn(tx, existing, { text: `(data baru dari pengguna)\n${summary.join("\n")}` }, now);
+        // Only what changed goes to the group, and it counts against the user's per-minute limit:
+        // "Kembali" then "Kirim" again must not flood the group with the same summary.
+        const changed = Object.entries(req.fields).filter(([k, v]) => existing.fields[k] !== v);
+        if (changed.length === 0)
+          return { status: "open-case", caseId: existing.id, notice: MSGS.unchanged(existing.id) };
+        if (!(await tx.allow(`relay:${user}`, this.config.relayPerMinute, 60_000, now)))
+          return { status: "open-case", caseId: existing.id, notice: MSGS.slowDown };
+        const updated: Case = { ...existing, fields: { ...existing.fields, ...Object.fromEntries(changed) } };
+        await tx.updateCase(updated);
+        const summary = changed.map(([k, v]) => `${type.fields[k] ?? k}: ${v}`);
+        await this.relayIn(tx, updated, { text: `(data baru dari pengguna)\n${summary.join("\n")}` }, now);
+        if (updated.card !== undefined)
+          await tx.enqueue(
+            [this.cardItem(updated, `c${updated.id}:edit:fields:${updated.messages + 1}`, true)],
+            now,
+          );
         await tx.record({ at: now, actor: user, kind: "added", caseId: existing.id });
         return { status: "open-case", caseId: existing.id, notice: MSGS.existing(existing.id) };
       }
@@ -218,7 +239,10 @@ export class Desk {
         `Kasus #${c.id} · ${this.instansiName(c) ?? this.typeOf(c)?.title ?? c.type}`,
         128,
       );
-      const item = this.toGroup(c, `c${c.id}:topic@${c.group}`, { type: "topic", name }, `topic:${c.id}`);
+      const item = {
+        ...this.toGroup(c, `c${c.id}:topic@${c.group}`, { type: "topic", name }, `topic:${c.id}`),
+        priority: PRIORITY.CARD,
+      };
       return tx.enqueue([item], now); // the card follows once the topic exists (delivered)
     }
     await tx.enqueue([this.cardItem(c, `c${c.id}:card:${c.reopened}@${c.group}`)], now);
@@ -237,7 +261,9 @@ export class Desk {
             inert,
             ...(c.topic !== undefined ? { thread: { topic: c.topic } } : {}),
           };
-    return this.toGroup(c, id, message, edit ? undefined : `card:${c.id}`);
+    const item = this.toGroup(c, id, message, edit ? undefined : `card:${c.id}`);
+    // A new card goes before the chatter of other cases in its group.
+    return edit ? item : { ...item, priority: PRIORITY.CARD };
   }
 
   private cardButtons(c: Case): ButtonView[][] {
@@ -456,6 +482,7 @@ export class Desk {
         ...current,
         messages: current.messages + 1,
         firstAnswerAt: current.firstAnswerAt ?? now,
+        staffAt: now,
       };
       await tx.updateCase(c);
       await tx.record({
@@ -476,7 +503,16 @@ export class Desk {
             }
           : { type: "text", text: truncate(`${head}\n${message.text ?? ""}`, 4096) };
       await tx.enqueue(
-        [{ id: `c${c.id}:s:${c.messages}`, to: c.user, group: false, message: out, caseId: c.id }],
+        [
+          {
+            id: `c${c.id}:s:${c.messages}`,
+            to: c.user,
+            group: false,
+            message: out,
+            caseId: c.id,
+            ...(message.ref !== undefined ? { tag: `answer:${c.id}:${group}|${message.ref}` } : {}),
+          },
+        ],
         now,
       );
       return undefined;
@@ -546,32 +582,51 @@ export class Desk {
    * took, delete closed cases past retention.
    */
   async tick(now: number): Promise<{ reminded: number; purged: number }> {
+    // Cases waiting for staff (unclaimed, or claimed with the user's last message unanswered): one
+    // digest per group per interval, queued behind new cards, never one message per case.
+    const due = await this.store.dueReminders(now - this.config.remindAfterMs, 500);
+    const byGroup = new Map<Address, Case[]>();
+    for (const c of due) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
     let reminded = 0;
-    for (const due of await this.store.dueReminders(now - this.config.remindAfterMs, 500)) {
-      const done = await this.store.tx(async (tx) => {
-        const c = await tx.getCase(due.id, true);
-        if (
-          c === undefined ||
-          c.status !== "open" ||
-          now - (c.remindedAt ?? c.createdAt) < this.config.remindAfterMs
-        )
-          return false;
-        const k = Math.floor((now - c.createdAt) / this.config.remindAfterMs);
-        await tx.updateCase({ ...c, remindedAt: now });
-        await tx.record({ at: now, actor: "system", kind: "reminded", caseId: c.id });
+    for (const [group, cases] of byGroup) {
+      reminded += await this.store.tx(async (tx) => {
+        const lines: string[] = [];
+        for (const { id } of cases) {
+          const c = await tx.getCase(id, true);
+          const since = c === undefined ? undefined : waitingSince(c);
+          if (
+            c === undefined ||
+            since === undefined ||
+            now - Math.max(since, c.remindedAt ?? 0) < this.config.remindAfterMs
+          )
+            continue;
+          await tx.updateCase({ ...c, remindedAt: now });
+          await tx.record({ at: now, actor: "system", kind: "reminded", caseId: c.id, group });
+          lines.push(
+            c.status === "open"
+              ? MSGS.waitingOpen(c.id, formatAgo(c.createdAt, now), this.instansiName(c))
+              : MSGS.waitingClaimed(c.id, c.claimedBy?.name ?? "petugas", formatAgo(since, now)),
+          );
+        }
+        if (lines.length === 0) return 0;
+        const interval = Math.floor(now / this.config.remindAfterMs);
         await tx.enqueue(
           [
-            this.groupNote(
-              c,
-              `c${c.id}:remind:${c.reopened}:${k}`,
-              `⏰ Kasus #${c.id} belum diambil sejak ${formatAgo(c.createdAt, now)}. Tekan "✋ Ambil" pada kartunya.`,
-            ),
+            {
+              id: `digest:${group}:${interval}`,
+              to: group,
+              group: true,
+              priority: PRIORITY.DIGEST,
+              message: {
+                type: "text",
+                text: truncate(`${MSGS.digestHead(lines.length)}\n${lines.join("\n")}`, 4000),
+              },
+            },
           ],
           now,
         );
-        return true;
+        return lines.length;
       });
-      if (done) reminded++;
     }
     const purged = await this.store.purgeClosed(now - this.config.retentionMs);
     // Office cards: ask about old ones, and show users what other instances saved.
@@ -611,6 +666,22 @@ export class Desk {
         );
     } else if (kind === "relay" && result.ref !== undefined) {
       await tx.linkMessage(item.to, result.ref, caseId);
+    } else if (kind === "answer") {
+      // The staff answer reached the user: its author sees 👍 on it in the group.
+      const [group = "", ref = ""] = (item.tag ?? "").slice(`answer:${caseId}:`.length).split("|");
+      if (group !== "" && ref !== "")
+        await tx.enqueue(
+          [
+            {
+              id: `ack:${group}:${ref}`,
+              to: group,
+              group: true,
+              caseId,
+              message: { type: "react", ref, emoji: "👍" },
+            },
+          ],
+          now,
+        );
     }
   };
 
@@ -813,6 +884,7 @@ const MSGS = {
     `⚠️ Kasus #${id} belum bisa sampai ke petugas: grup petugas instansi Anda tidak bisa dihubungi dan belum ada meja pengganti. Mohon hubungi kantor kepegawaian Anda langsung:`,
   existing: (id: string) =>
     `Anda masih punya kasus #${id} yang terbuka. Data baru ini saya tambahkan ke kasus itu.`,
+  unchanged: (id: string) => `Data ini sudah ada di kasus #${id}. Mohon tunggu jawaban petugas di chat ini.`,
   existingOnReopen: (id: string) =>
     `Anda masih punya kasus #${id} yang terbuka. Tulis masalah Anda di sana; petugasnya sama.`,
   incomplete: (labels: string[]) =>
@@ -824,6 +896,11 @@ const MSGS = {
   closed: (id: string, status: Case["status"] | undefined) =>
     `Kasus #${id} ${status === undefined ? "tidak ditemukan" : `sudah ${statusLabel(status)}`}. Pesan Anda tidak diteruskan. Ketik /petugas untuk membuka kasus baru.`,
   notFound: (id: string) => `Kasus #${id} tidak ditemukan.`,
+  digestHead: (n: number) => `⏰ ${n} kasus menunggu petugas di grup ini:`,
+  waitingOpen: (id: string, ago: string, instansi: string | undefined) =>
+    `• Kasus #${id} belum diambil sejak ${ago}${instansi ? ` · ${instansi}` : ""}. Tekan "✋ Ambil" pada kartunya.`,
+  waitingClaimed: (id: string, who: string, ago: string) =>
+    `• Kasus #${id} diambil ${who}, pesan pengguna belum dijawab sejak ${ago}. Balas kartunya, atau "✋ Ambil" untuk mengambil alih.`,
   alreadyRated: (id: string) => `Kasus #${id} sudah Anda nilai. Terima kasih!`,
   slowDown: "Pesan Anda banyak sekali dalam semenit ini. Mohon tunggu sebentar sebelum mengirim lagi.",
   relayed: "✓ Diteruskan ke petugas.",
@@ -839,6 +916,8 @@ const MSGS = {
   returned: (id: string) =>
     `↩️ Petugas mengembalikan kasus #${id} ke panduan bot. Silakan lanjutkan langkahnya:`,
   forged: "Tombol tidak sah.",
+  howToAnswer:
+    "ℹ️ Pesan ini tidak diteruskan ke siapa pun. Untuk menjawab pengguna, balas (reply) kartu kasusnya atau pesan pengguna di kasus itu.",
   otherGroup: "Kasus ini bukan untuk grup ini.",
   youClaimed: (id: string) => `Kasus #${id} sudah Anda ambil.`,
   youResolved: (id: string) => `Kasus #${id} selesai. Pengguna diminta memberi penilaian.`,

@@ -280,7 +280,7 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     expect(await s.desk.tick(now)).toMatchObject({ reminded: 0 });
     await s.t.flush(now);
     expect(String(s.sends(FALLBACK).at(-1)?.payload.text)).toContain(
-      "⏰ Kasus #1 belum diambil sejak 31 menit",
+      "⏰ 1 kasus menunggu petugas di grup ini:\n• Kasus #1 belum diambil sejak 31 menit · Kota Surabaya",
     );
     expect((await s.desk.groupList(`tg:${FALLBACK}`, now)).text).toContain(
       "#1 · Perbaikan email akun · Kota Surabaya · menunggu petugas",

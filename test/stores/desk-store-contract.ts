@@ -439,18 +439,42 @@ export function deskStoreContract(
         expect(results).toEqual([true, true, false, true, true]);
       });
 
-      it("finds reminders due by one indexed query, oldest first", async () => {
+      it("finds reminders due by indexed queries: unclaimed ones, and claimed ones whose user waits for an answer", async () => {
+        const staff = { id: "tg:9", name: "S" };
         await store.tx(async (tx) => {
           await tx.insertCase(aCase("1", { createdAt: T0 }));
           await tx.insertCase(aCase("2", { createdAt: T0 + 10, remindedAt: T0 + 100 }));
+          // Claimed and answered since: not waiting.
           await tx.insertCase(
-            aCase("3", { createdAt: T0 + 5, status: "claimed", claimedBy: { id: "tg:9", name: "S" } }),
+            aCase("3", {
+              createdAt: T0 + 5,
+              status: "claimed",
+              claimedBy: staff,
+              claimedAt: T0 + 6,
+              staffAt: T0 + 7,
+            }),
           );
           await tx.insertCase(aCase("4", { createdAt: T0 + 50 }));
+          // Claimed, never answered: waiting since the claim.
+          await tx.insertCase(
+            aCase("5", { createdAt: T0, status: "claimed", claimedBy: staff, claimedAt: T0 + 20 }),
+          );
+          // Claimed and answered, then the user wrote again: waiting since that message.
+          await tx.insertCase(
+            aCase("6", {
+              createdAt: T0,
+              status: "claimed",
+              claimedBy: staff,
+              claimedAt: T0 + 1,
+              staffAt: T0 + 2,
+              userAt: T0 + 70,
+            }),
+          );
         });
-        expect((await store.dueReminders(T0 + 60, 10)).map((c) => c.id)).toEqual(["1", "4"]);
-        expect((await store.dueReminders(T0 + 200, 1)).map((c) => c.id)).toEqual(["1"]);
-        expect((await store.openCasesOf(GROUP)).map((c) => c.id)).toEqual(["1", "3", "2", "4"]);
+        expect((await store.dueReminders(T0 + 60, 10)).map((c) => c.id)).toEqual(["1", "4", "5"]);
+        expect((await store.dueReminders(T0 + 200, 10)).map((c) => c.id)).toEqual(["1", "4", "2", "5", "6"]);
+        expect((await store.dueReminders(T0 + 200, 1)).map((c) => c.id)).toEqual(["1", "5"]);
+        expect((await store.openCasesOf(GROUP)).map((c) => c.id)).toEqual(["1", "5", "6", "3", "2", "4"]);
       });
 
       it("purges closed cases past retention, with their history and links", async () => {

@@ -1,4 +1,4 @@
-import { Case, ERASED, isOpen, median } from "../../core/desk/case.ts";
+import { Case, ERASED, isOpen, median, waitingSince } from "../../core/desk/case.ts";
 import {
   type Attempt,
   type Claim,
@@ -12,6 +12,7 @@ import {
   type OutboxItem,
   type OutboxLimits,
   outboxLimits,
+  PRIORITY,
   type Sender,
 } from "../../core/outbox.ts";
 import type { Address } from "../../core/protocol.ts";
@@ -122,10 +123,17 @@ export class MemoryDeskStore implements DeskStore {
   }
 
   async dueReminders(before: number, limit: number): Promise<Case[]> {
-    return this.all()
-      .filter((c) => c.status === "open" && (c.remindedAt ?? c.createdAt) <= before)
-      .sort((a, b) => (a.remindedAt ?? a.createdAt) - (b.remindedAt ?? b.createdAt))
-      .slice(0, limit);
+    const since = (c: Case) => {
+      const waiting = waitingSince(c);
+      return waiting === undefined ? undefined : Math.max(waiting, c.remindedAt ?? 0);
+    };
+    const due = this.all().filter((c) => (since(c) ?? Number.POSITIVE_INFINITY) <= before);
+    const of = (status: Case["status"]) =>
+      due
+        .filter((c) => c.status === status)
+        .sort((a, b) => since(a)! - since(b)!)
+        .slice(0, limit);
+    return [...of("open"), ...of("claimed")];
   }
 
   async purgeClosed(before: number): Promise<number> {
@@ -286,7 +294,12 @@ export class MemoryDeskStore implements DeskStore {
           if ((store.done.get(item.id) ?? Number.NEGATIVE_INFINITY) > now || store.items.has(item.id))
             continue;
           j.set(store.items, item.id, { json: JSON.stringify({ ...item, enqueuedAt: now }), attempts: 0 });
-          j.set(store.queues, item.to, [...(store.queues.get(item.to) ?? []), item.id]);
+          // Behind every item of the same or a higher priority (lower number), ahead of the rest.
+          const queue = [...(store.queues.get(item.to) ?? [])];
+          const rank = item.priority ?? PRIORITY.NORMAL;
+          const after = queue.findIndex((id) => store.priorityOf(id) > rank);
+          queue.splice(after < 0 ? queue.length : after, 0, item.id);
+          j.set(store.queues, item.to, queue);
           if (!store.due.has(item.to) && !store.leased.has(item.to)) j.set(store.due, item.to, now);
         }
       },
@@ -530,6 +543,13 @@ export class MemoryDeskStore implements DeskStore {
         return dues.length === 0 ? undefined : Math.min(...dues);
       },
     };
+  }
+
+  private priorityOf(id: string): number {
+    const queued = this.items.get(id);
+    return queued === undefined
+      ? PRIORITY.NORMAL
+      : ((JSON.parse(queued.json) as OutboxItem).priority ?? PRIORITY.NORMAL);
   }
 
   private dequeue(chat: Address, id: string, tx: DeskTx): void {

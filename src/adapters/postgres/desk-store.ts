@@ -14,6 +14,7 @@ import {
   type OutboxItem,
   type OutboxLimits,
   outboxLimits,
+  PRIORITY,
   type Sender,
 } from "../../core/outbox.ts";
 import type { Address } from "../../core/protocol.ts";
@@ -73,11 +74,13 @@ interface CaseRow {
   comment: string | null;
   messages: number;
   redacted: boolean;
+  user_at: Date | null;
+  staff_at: Date | null;
 }
 
 const CASE_COLUMNS = `id, v, type, status, user_addr, instansi, group_addr, fallback, fields, card_ref, topic_ref,
   claimed_by, claimed_by_name, created_at, claimed_at, first_answer_at, closed_at, reminded_at, reopened, rating,
-  comment, messages, redacted`;
+  comment, messages, redacted, user_at, staff_at`;
 
 function caseParams(c: Case): unknown[] {
   return [
@@ -104,6 +107,8 @@ function caseParams(c: Case): unknown[] {
     c.comment ?? null,
     c.messages,
     c.redacted,
+    c.userAt === undefined ? null : at(c.userAt),
+    c.staffAt === undefined ? null : at(c.staffAt),
   ];
 }
 
@@ -115,6 +120,7 @@ interface ChatRow {
 
 interface ItemRow {
   id: string;
+  priority: number;
   chat: string;
   lane: string;
   message: OutboxItem["message"];
@@ -255,6 +261,7 @@ function toItem(r: ItemRow): OutboxItem {
     message: r.message,
     ...(r.tag !== null ? { tag: r.tag } : {}),
     ...(r.case_id !== null ? { caseId: r.case_id } : {}),
+    ...(r.priority !== PRIORITY.NORMAL ? { priority: r.priority as OutboxItem["priority"] } : {}),
     enqueuedAt: r.enqueued_at.getTime(),
   };
 }
@@ -309,9 +316,14 @@ export class PostgresDeskStore implements DeskStore {
 
   async dueReminders(before: number, limit: number): Promise<Case[]> {
     const { rows } = await this.pool.query<CaseRow>(
-      `select ${CASE_COLUMNS} from cases
-        where status = 'open' and coalesce(reminded_at, created_at) <= $1
-        order by coalesce(reminded_at, created_at) limit $2`,
+      `(select ${CASE_COLUMNS} from cases
+         where status = 'open' and coalesce(reminded_at, created_at) <= $1
+         order by coalesce(reminded_at, created_at) limit $2)
+       union all
+       (select ${CASE_COLUMNS} from cases
+         where status = 'claimed' and greatest(coalesce(claimed_at, created_at), user_at, reminded_at) <= $1
+           and (staff_at is null or staff_at < greatest(coalesce(claimed_at, created_at), user_at))
+         order by greatest(coalesce(claimed_at, created_at), user_at, reminded_at) limit $2)`,
       [at(before), limit],
     );
     return rows.flatMap((r) => this.toCase(r) ?? []);
@@ -491,6 +503,8 @@ export class PostgresDeskStore implements DeskStore {
       ...(r.comment !== null ? { comment: r.comment } : {}),
       messages: r.messages,
       redacted: r.redacted,
+      ...(r.user_at !== null ? { userAt: r.user_at.getTime() } : {}),
+      ...(r.staff_at !== null ? { staffAt: r.staff_at.getTime() } : {}),
     });
     if (parsed.success) return parsed.data;
     this.options.onUnreadable?.(`case ${r.id}`, parsed.error.message.slice(0, 300));
@@ -523,7 +537,7 @@ export class PostgresDeskStore implements DeskStore {
       async insertCase(c) {
         const parsed = Case.parse(c);
         await client.query(
-          `insert into cases (${CASE_COLUMNS}) values (${Array.from({ length: 23 }, (_, i) => `$${i + 1}`).join(", ")})`,
+          `insert into cases (${CASE_COLUMNS}) values (${Array.from({ length: 25 }, (_, i) => `$${i + 1}`).join(", ")})`,
           caseParams(parsed),
         );
       },
@@ -533,7 +547,8 @@ export class PostgresDeskStore implements DeskStore {
           `update cases set v = $2, type = $3, status = $4, user_addr = $5, instansi = $6, group_addr = $7,
              fallback = $8, fields = $9, card_ref = $10, topic_ref = $11, claimed_by = $12, claimed_by_name = $13,
              created_at = $14, claimed_at = $15, first_answer_at = $16, closed_at = $17, reminded_at = $18,
-             reopened = $19, rating = $20, comment = $21, messages = $22, redacted = $23
+             reopened = $19, rating = $20, comment = $21, messages = $22, redacted = $23, user_at = $24,
+             staff_at = $25
            where id = $1`,
           p,
         );
@@ -558,8 +573,8 @@ export class PostgresDeskStore implements DeskStore {
         items.forEach(checkItem);
         for (const item of items) {
           const inserted = await client.query(
-            `insert into outbox (id, chat, lane, message, tag, case_id, enqueued_at)
-             select $1, $2, $3, $4, $5, $6, $7
+            `insert into outbox (id, chat, lane, message, tag, case_id, enqueued_at, priority)
+             select $1, $2, $3, $4, $5, $6, $7, $8
              where not exists (select 1 from outbox_done where id = $1 and until > $7)
              on conflict (id) do nothing`,
             [
@@ -570,6 +585,7 @@ export class PostgresDeskStore implements DeskStore {
               item.tag ?? null,
               item.caseId ?? null,
               at(now),
+              item.priority ?? PRIORITY.NORMAL,
             ],
           );
           if ((inserted.rowCount ?? 0) === 0) continue;
@@ -860,7 +876,9 @@ export class PostgresDeskStore implements DeskStore {
       const claims: Claim[] = [];
       for (const row of rows) {
         const head = (
-          await client.query<ItemRow>("select * from outbox where chat = $1 order by seq limit 1", [row.chat])
+          await client.query<ItemRow>("select * from outbox where chat = $1 order by priority, seq limit 1", [
+            row.chat,
+          ])
         ).rows[0];
         if (head === undefined) {
           // Nothing left: forget the schedule (the rate window is kept while it still counts).
@@ -951,9 +969,11 @@ export class PostgresDeskStore implements DeskStore {
       const head = waiting
         ? undefined
         : (
-            await this.rows<ItemRow>(tx, "select * from outbox where chat = $1 order by seq limit 1", [
-              claim.chat,
-            ])
+            await this.rows<ItemRow>(
+              tx,
+              "select * from outbox where chat = $1 order by priority, seq limit 1",
+              [claim.chat],
+            )
           )[0];
       const keep = goOn && head !== undefined && chatReady <= now;
       const stillQueued = waiting || head !== undefined;

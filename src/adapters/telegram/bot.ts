@@ -10,7 +10,7 @@ import { formatGaps } from "../../core/faq-gap.ts";
 import type { World } from "../../core/flow/transition.ts";
 import { type ButtonView, toAddress } from "../../core/protocol.ts";
 import { type GroupState, parseGroupState } from "../../desk/contacts.ts";
-import { DEFAULT_DESK_CONFIG, Desk, type Staff } from "../../desk/desk.ts";
+import { DEFAULT_DESK_CONFIG, Desk, STAFF_MESSAGE_NOT_SENT, type Staff } from "../../desk/desk.ts";
 import { errorSummary, type Logger } from "../../logger.ts";
 import type { ChatStore, FaqLog } from "../../stores.ts";
 import { type TurnHooks, Turns } from "../../turn.ts";
@@ -318,7 +318,11 @@ export function createBot(
     const toBot = msg.reply_to_message?.from?.id === ctx.me.id;
     if (msg.text?.startsWith("/") && !(toBot && /^\/batal\b/i.test(msg.text))) return next();
     if (replyTo === undefined && topic === undefined) return next(); // chatter: costs nothing
-    await inGroup(ctx, async (state) => {
+    const notSent = () =>
+      ctx
+        .reply(STAFF_MESSAGE_NOT_SENT, { reply_parameters: { message_id: msg.message_id } })
+        .catch(() => undefined);
+    const outcome = await inGroup(ctx, async (state) => {
       if (state.edit !== undefined && msg.text !== undefined) {
         const edited = await desk.contacts.edit(
           tg(ctx.chat.id),
@@ -347,6 +351,7 @@ export function createBot(
         tg(ctx.chat.id),
         staffOf(ctx.from),
         {
+          ref: String(msg.message_id),
           ...(replyTo !== undefined && replyTo !== topic ? { replyTo: String(replyTo) } : {}),
           ...(toBot
             ? { replyToBotText: msg.reply_to_message?.text ?? msg.reply_to_message?.caption ?? "" }
@@ -361,7 +366,13 @@ export function createBot(
       if (reply !== undefined)
         await ctx.reply(reply.text, { reply_parameters: { message_id: msg.message_id } });
       return state;
+    }).catch(async (err: unknown) => {
+      // The store failed while taking the answer: the staff member is told it did not go out.
+      ctx.log.error({ err: errorSummary(err) }, "staff message not processed");
+      await notSent();
+      return "failed" as const;
     });
+    if (outcome === "outage") await notSent();
   });
   // The group became a supergroup: its route, manager set and open cases follow it.
   groups.on("message:migrate_to_chat_id", async (ctx) => {

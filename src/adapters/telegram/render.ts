@@ -32,7 +32,7 @@ export function toEntities(inert: Span[] | undefined): MessageEntity[] | undefin
 
 /** A Bot API call: method and payload. */
 export interface Call {
-  method: "sendMessage" | "sendPhoto" | "editMessageText" | "createForumTopic";
+  method: "sendMessage" | "sendPhoto" | "editMessageText" | "createForumTopic" | "setMessageReaction";
   payload: Record<string, unknown>;
 }
 
@@ -92,6 +92,15 @@ export function toCall(chatId: number, message: OutMessage): Call {
       };
     case "topic":
       return { method: "createForumTopic", payload: { chat_id: chatId, name: message.name } };
+    case "react":
+      return {
+        method: "setMessageReaction",
+        payload: {
+          chat_id: chatId,
+          message_id: Number(message.ref),
+          reaction: [{ type: "emoji", emoji: message.emoji }],
+        },
+      };
   }
 }
 

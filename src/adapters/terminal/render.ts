@@ -61,6 +61,10 @@ export function terminalSender(screen: Screen): Sender {
   return async (item) => {
     const m: OutMessage = item.message;
     if (m.type === "topic") return { ok: true, delivered: { topic: String(++screen.lastRef) } };
+    if (m.type === "react") {
+      screen.print(`(${m.emoji} terkirim ke pengguna)`);
+      return { ok: true, delivered: {} };
+    }
     const text = m.type === "photo" ? `[foto] ${m.caption ?? ""}` : m.text;
     const buttons = m.type === "photo" ? [] : (m.buttons ?? []);
     if (item.to === USER) {

@@ -48,6 +48,9 @@ export const Case = z.object({
   firstAnswerAt: z.number().int().optional(),
   closedAt: z.number().int().optional(),
   remindedAt: z.number().int().optional(),
+  /** The user's last message to the case, and the staff's last answer. */
+  userAt: z.number().int().optional(),
+  staffAt: z.number().int().optional(),
   reopened: z.number().int().min(0).default(0),
   rating: z.number().int().min(1).max(5).optional(),
   comment: z.string().max(500).optional(),
@@ -117,6 +120,7 @@ export function applyUserAction(
       status: c.claimedBy ? "claimed" : "open",
       reopened: c.reopened + 1,
       remindedAt: undefined,
+      userAt: now,
     },
   };
 }
@@ -185,6 +189,17 @@ export function renderCard(c: Case, type: CaseType | undefined, instansiName: st
   }
   if (isOpen(c)) b.line("").line("Balas (reply) pesan ini untuk menjawab pengguna.");
   return b.build();
+}
+
+/**
+ * Whether a case waits for staff: unclaimed, or claimed while the user's last message (or the claim
+ * itself) has had no answer since. `since` is when that waiting began. Pure.
+ */
+export function waitingSince(c: Case): number | undefined {
+  if (c.status === "open") return c.createdAt;
+  if (c.status !== "claimed") return undefined;
+  const asked = Math.max(c.claimedAt ?? c.createdAt, c.userAt ?? 0);
+  return c.staffAt !== undefined && c.staffAt >= asked ? undefined : asked;
 }
 
 /** Median of a list of numbers (undefined when empty). Pure. */
