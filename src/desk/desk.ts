@@ -473,7 +473,9 @@ export class Desk {
         (message.replyTo !== undefined ? await tx.caseOfMessage(group, message.replyTo) : undefined) ??
         (message.topic !== undefined ? await tx.caseOfTopic(group, message.topic) : undefined) ??
         CASE_MENTION.exec(message.replyToBotText ?? "")?.[1];
-      if (caseId === undefined) return undefined;
+      // A reply to one of the bot's messages that belongs to no case: say how to answer a user.
+      if (caseId === undefined)
+        return message.replyToBotText !== undefined ? { text: MSGS.howToAnswer } : undefined;
       const current = await tx.getCase(caseId, true);
       if (current === undefined || current.group !== group || !isOpen(current)) {
         return { text: MSGS.notForwarded(caseId, current?.status) };
