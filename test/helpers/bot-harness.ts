@@ -53,6 +53,11 @@ export function createTestBot(
     faqLog?: FaqLog;
     adminIds?: number[];
     desk?: Desk;
+    /** A Bot API error to answer this call with instead of success (a permanent failure, a blocked user, …). */
+    fail?: (
+      method: string,
+      payload: Record<string, unknown>,
+    ) => { error_code: number; description: string } | undefined;
   } = {},
 ) {
   const calls: ApiCall[] = [];
@@ -78,6 +83,8 @@ export function createTestBot(
   bot.api.config.use(async (_prev, method, payload) => {
     calls.push({ method, payload: payload as Record<string, unknown> });
     const p = payload as Record<string, unknown>;
+    const failure = options.fail?.(method, p);
+    if (failure !== undefined) return { ok: false, ...failure } as never;
     if (method === "getChatMemberCount") return { ok: true, result: 12 } as never;
     if (method === "getChatMember") {
       const userId = Number(p.user_id);

@@ -45,3 +45,26 @@ export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== "0");
 }
+
+/** Every value under every key matching `pattern`, as text (strings, hashes, lists, sets, zsets): for "is this stored anywhere?" scans. */
+export async function dumpKeys(redis: Redis, pattern = "*"): Promise<string> {
+  const parts: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    for (const key of keys) {
+      const type = await redis.type(key);
+      parts.push(key);
+      if (type === "string") parts.push((await redis.get(key)) ?? "");
+      else if (type === "hash") parts.push(JSON.stringify(await redis.hgetall(key)));
+      else if (type === "list") parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+      else if (type === "set") parts.push(JSON.stringify(await redis.smembers(key)));
+      else if (type === "zset") parts.push(JSON.stringify(await redis.zrange(key, 0, -1, "WITHSCORES")));
+      else if (type === "stream") parts.push(JSON.stringify(await redis.xrange(key, "-", "+")));
+      else if (type !== "none")
+        throw new Error(`dumpKeys: key ${key} has type ${type}, which the scan cannot read`);
+    }
+  } while (cursor !== "0");
+  return parts.join("\n");
+}

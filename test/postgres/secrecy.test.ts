@@ -9,7 +9,7 @@ import { loadWorld } from "../../src/app/world.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
 import { createTestBot } from "../helpers/bot-harness.ts";
 import { dumpTables, freshSchema, PG_SUITE, SKIP_PG, type TestSchema } from "../helpers/postgres.ts";
-import { dropPrefix, REDIS_SUITE, REDIS_URL, SKIP_REDIS, testPrefix } from "../helpers/redis.ts";
+import { dropPrefix, dumpKeys, REDIS_SUITE, REDIS_URL, SKIP_REDIS, testPrefix } from "../helpers/redis.ts";
 
 const USER = 4401;
 const GROUP = -100441;
@@ -18,26 +18,6 @@ const rand = (n: number) => randomBytes(n).toString("hex");
 const PASSWORD = `Sntl#Pw${rand(3)}X9`;
 const TOKEN = `Tk${rand(2)}Q7w3Z8`;
 const OTP = String(100000 + (randomBytes(3).readUIntBE(0, 3) % 899999));
-
-/** Every value under every key of the database, as text (strings, hashes, lists, sets, zsets). */
-async function dumpAll(redis: Redis): Promise<string> {
-  const parts: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "COUNT", 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      parts.push(key);
-      if (type === "string") parts.push((await redis.get(key)) ?? "");
-      else if (type === "hash") parts.push(JSON.stringify(await redis.hgetall(key)));
-      else if (type === "list") parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
-      else if (type === "set") parts.push(JSON.stringify(await redis.smembers(key)));
-      else if (type === "zset") parts.push(JSON.stringify(await redis.zrange(key, 0, -1)));
-    }
-  } while (cursor !== "0");
-  return parts.join("\n");
-}
 
 describe.skipIf(SKIP_REDIS || SKIP_PG)(
   `credentials typed at every step never land anywhere (${REDIS_SUITE}, ${PG_SUITE})`,
@@ -169,7 +149,7 @@ describe.skipIf(SKIP_REDIS || SKIP_PG)(
       await t.flush();
 
       // Whole-token matches: an OTP's six digits may occur inside a longer number (a timestamp) by chance.
-      const dump = await dumpAll(admin);
+      const dump = await dumpKeys(admin);
       const tables = await dumpTables(db.pool, db.schema);
       for (const secret of [PASSWORD, TOKEN, OTP]) {
         const alone = new RegExp(`(?<![0-9A-Za-z])${secret.replace(/[#]/g, "\\$&")}(?![0-9A-Za-z])`);
