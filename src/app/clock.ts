@@ -13,19 +13,21 @@ export class DatabaseClock {
   constructor(
     private readonly pool: pg.Pool,
     private readonly onError: (err: unknown) => void = () => undefined,
+    /** This machine's clock (a parameter so a test can run one that is wrong). */
+    private readonly local: () => number = Date.now,
   ) {}
 
-  readonly now = (): number => Date.now() + this.offset;
+  readonly now = (): number => this.local() + this.offset;
 
   /** Measures the offset now (three probes, the one with the shortest round trip wins). */
   async sync(): Promise<number> {
     let best: { rtt: number; offset: number } | undefined;
     for (let i = 0; i < 3; i++) {
-      const sent = Date.now();
+      const sent = this.local();
       const { rows } = await this.pool.query<{ ms: string }>(
         "select (extract(epoch from clock_timestamp()) * 1000)::bigint as ms",
       );
-      const received = Date.now();
+      const received = this.local();
       const rtt = received - sent;
       const offset = Number(rows[0]!.ms) - (sent + received) / 2;
       if (best === undefined || rtt < best.rtt) best = { rtt, offset };
