@@ -271,6 +271,15 @@ export type OnDead = (
  * The HR desk's records: cases, the audit trail, routes and the transactional
  * outbox. PostgreSQL in production, memory for `npm run chat` and tests.
  */
+/** The desk's workload at a glance (metrics, /readyz, the dashboard). */
+export interface Workload {
+  open: number;
+  claimed: number;
+  /** Creation time of the oldest case nobody took. */
+  oldestUnclaimedAt?: number;
+  deadLetters: number;
+}
+
 export interface DeskStore {
   readonly limits: OutboxLimits;
   /** Runs `work` atomically; a throw rolls back every write of the transaction. */
@@ -303,6 +312,8 @@ export interface DeskStore {
   /** Items waiting, and the oldest one's enqueue time. */
   backlog(now: number): Promise<{ pending: number; due: number; oldestAt?: number }>;
   dead(limit: number): Promise<DeadLetter[]>;
+  /** What waits for staff and for operators: open cases by status, the oldest unclaimed one, dead letters. */
+  workload(): Promise<Workload>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import type { Transformer } from "grammy";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { DeskHealth } from "../desk/desk.ts";
+import type { TurnHooks } from "../turn.ts";
 import { VERSION } from "../version.ts";
 
 /** Update types counted by `updates_total`; anything else is "other". */
@@ -83,8 +85,13 @@ export interface Metrics {
    * 0 otherwise. The runtime watches Redis; the PostgreSQL desk watches itself.
    */
   watchStore(store: StoreName, ping: () => Promise<boolean>): void;
+  /**
+   * Reads the desk's health at every scrape (one read shared by the gauges below, 2 s at most;
+   * on failure they keep their last values and `store_up` tells why).
+   */
+  watchDesk(read: () => Promise<DeskHealth>, now?: () => number): void;
 
-  // Set by the HR desk (its tick, outbox and routes), not by this module: they read 0 until it does.
+  // Read from the HR desk at scrape time (watchDesk); 0 until it is watched.
   /** `outbox_pending`: outbox items not delivered yet. */
   outboxPending: Gauge;
   /** `outbox_due`: outbox items due now (not waiting for a retry or a rate window). */
@@ -118,6 +125,39 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     new Histogram({ name: prefix + name, help, buckets: LATENCY_BUCKETS, registers: [registry] });
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Gauge<L>({ name: prefix + name, help, labelNames, registers: [registry] });
+
+  // The desk gauges read one shared snapshot per scrape (prom-client collects every metric at once).
+  let deskRead: (() => Promise<DeskHealth>) | undefined;
+  let deskNow: () => number = Date.now;
+  let deskSnapshot: Promise<DeskHealth | undefined> | undefined;
+  const readDesk = (): Promise<DeskHealth | undefined> => {
+    const read = deskRead;
+    if (read === undefined) return Promise.resolve(undefined);
+    if (deskSnapshot === undefined) {
+      deskSnapshot = withTimeout(read).finally(() => {
+        deskSnapshot = undefined;
+      });
+    }
+    return deskSnapshot;
+  };
+  const deskGauge = <L extends string>(
+    name: string,
+    help: string,
+    set: (gauge: Gauge<L>, health: DeskHealth, now: number) => void,
+    labelNames: readonly L[] = [],
+  ) =>
+    new Gauge<L>({
+      name: prefix + name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const health = await readDesk();
+        if (health !== undefined) set(this, health, deskNow());
+      },
+    });
+  const age = (at: number | undefined, now: number) =>
+    at === undefined ? 0 : Math.max(0, (now - at) / 1000);
 
   const updates = counter("updates_total", "Telegram updates received, by update type.", ["type"]);
   const errors = counter("errors_total", "Errors, by kind.", ["kind"]);
@@ -187,24 +227,44 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     watchStore: (store, ping) => {
       storePings.set(store, ping);
     },
-    outboxPending: gauge("outbox_pending", "Outbox items not delivered yet (set by the desk)."),
-    outboxDue: gauge("outbox_due", "Outbox items due now (set by the desk)."),
-    outboxDeadLetters: gauge(
+    watchDesk: (read, now = Date.now) => {
+      deskRead = read;
+      deskNow = now;
+    },
+    outboxPending: deskGauge("outbox_pending", "Outbox items not delivered yet.", (g, h) => g.set(h.pending)),
+    outboxDue: deskGauge(
+      "outbox_due",
+      "Outbox items due now (not waiting for a retry or a rate window).",
+      (g, h) => g.set(h.due),
+    ),
+    outboxDeadLetters: deskGauge(
       "outbox_dead_letters",
-      "Outbox items that failed for good, kept as dead letters (set by the desk).",
+      "Outbox items that failed for good, kept as dead letters.",
+      (g, h) => g.set(h.deadLetters),
     ),
-    outboxOldestAge: gauge(
+    outboxOldestAge: deskGauge(
       "outbox_oldest_age_seconds",
-      "Age of the oldest undelivered outbox item, seconds (set by the desk).",
+      "Age of the oldest undelivered outbox item, seconds; 0 when the outbox is empty.",
+      (g, h, now) => g.set(age(h.oldestAt, now)),
     ),
-    casesOpen: gauge("cases_open", "Open cases by status (set by the desk).", ["status"]),
-    caseOldestUnclaimedAge: gauge(
+    casesOpen: deskGauge(
+      "cases_open",
+      "Open cases by status (open: nobody took it yet; claimed: a staff member has it).",
+      (g, h) => {
+        g.set({ status: "open" }, h.open);
+        g.set({ status: "claimed" }, h.claimed);
+      },
+      ["status"],
+    ),
+    caseOldestUnclaimedAge: deskGauge(
       "case_oldest_unclaimed_age_seconds",
-      "Age of the oldest case nobody took, seconds; 0 when there is none (set by the desk).",
+      "Age of the oldest case nobody took, seconds; 0 when there is none.",
+      (g, h, now) => g.set(age(h.oldestUnclaimedAt, now)),
     ),
-    routesBroken: gauge(
+    routesBroken: deskGauge(
       "routes_broken",
-      "Instansi routed to a group that cannot receive cards (set by the desk).",
+      "HR groups that cannot receive cards (bot removed, no rights) and still have routes.",
+      (g, h) => g.set(h.routesBroken),
     ),
     faqOutcomes,
     secretsDeleted: counter(
@@ -218,23 +278,47 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   };
 }
 
-/** A ping's verdict: true only if it resolves true within STORE_PING_TIMEOUT_MS. */
-async function up(ping: () => Promise<boolean>): Promise<boolean> {
+/** The turn's hooks that feed the metrics: flow funnel, FAQ outcomes, deleted secrets, turn latency, errors. */
+export function turnMetrics(metrics: Metrics): TurnHooks {
+  return {
+    track: (e) => {
+      const labels = { flow: e.flow, state: e.state };
+      if (e.event === "enter") metrics.flowStateEntries.inc(labels);
+      else if (e.event === "complete") metrics.flowCompletions.inc(labels);
+      else if (e.event === "invalid") metrics.flowInvalidInputs.inc(labels);
+      else if (e.event === "secret") metrics.secretsDeleted.inc();
+      else if (e.event === "faq") metrics.faqOutcomes.inc({ outcome: "answered" });
+      else if (e.event === "faq-unsure") metrics.faqOutcomes.inc({ outcome: "unsure" });
+      else if (e.event === "faq-none") metrics.faqOutcomes.inc({ outcome: "gap" });
+    },
+    turn: (seconds) => metrics.turnDuration.observe(seconds),
+    error: (kind) => metrics.errors.inc({ kind }),
+    duplicate: () => metrics.duplicateUpdates.inc(),
+  };
+}
+
+/** `read`'s value, or undefined when it fails or takes longer than STORE_PING_TIMEOUT_MS. */
+async function withTimeout<T>(read: () => Promise<T>): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), STORE_PING_TIMEOUT_MS);
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), STORE_PING_TIMEOUT_MS);
     timer.unref();
   });
   try {
     return await Promise.race([
       Promise.resolve()
-        .then(ping)
-        .catch(() => false),
+        .then(read)
+        .catch(() => undefined),
       timeout,
     ]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A ping's verdict: true only if it resolves true within STORE_PING_TIMEOUT_MS. */
+async function up(ping: () => Promise<boolean>): Promise<boolean> {
+  return (await withTimeout(ping)) === true;
 }
 
 /** The type of a Telegram Update, from its keys (the one key besides `update_id`). */

@@ -4,7 +4,7 @@ import { createHttpServer, type HttpServer, OPS_ROUTES, PUBLIC_ROUTES } from "..
 import { MemoryChatStore } from "../adapters/memory/chat-store.ts";
 import { MemoryDeskStore } from "../adapters/memory/desk-store.ts";
 import { MemoryFaqLog } from "../adapters/memory/faq-log.ts";
-import { apiTransformer, createMetrics, type Metrics, updateType } from "../adapters/metrics.ts";
+import { apiTransformer, createMetrics, type Metrics, turnMetrics, updateType } from "../adapters/metrics.ts";
 import { createPool, PostgresDeskStore } from "../adapters/postgres/desk-store.ts";
 import { migrate } from "../adapters/postgres/migrate.ts";
 import { RedisChatStore } from "../adapters/redis/chat-store.ts";
@@ -110,18 +110,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   }
 
   const hooks: BotHooks = {
+    ...turnMetrics(metrics),
     update: (update, seconds) => {
       metrics.updates.inc({ type: updateType(update) });
       metrics.updateDuration.observe(seconds);
     },
-    track: (e) => {
-      const labels = { flow: e.flow, state: e.state };
-      if (e.event === "enter") metrics.flowStateEntries.inc(labels);
-      else if (e.event === "complete") metrics.flowCompletions.inc(labels);
-      else if (e.event === "invalid") metrics.flowInvalidInputs.inc(labels);
-    },
-    error: (kind) => metrics.errors.inc({ kind }),
-    duplicate: () => metrics.duplicateUpdates.inc(),
   };
   const desk = new Desk(deskStore, world, {
     ...(config.HR_CHAT_ID !== undefined ? { fallbackGroup: tg(config.HR_CHAT_ID) } : {}),
@@ -138,6 +131,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     opensPerDay: DEFAULT_DESK_CONFIG.opensPerDay,
     onOpened: (type) => metrics.casesOpened.inc({ type }),
   });
+  metrics.watchDesk(() => desk.health(now()), now);
   const bot = createBot({
     token: config.BOT_TOKEN,
     world,

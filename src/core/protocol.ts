@@ -114,7 +114,9 @@ export type TrackEvent =
   | "secret"
   | "intent"
   | "faq"
-  | "faq-unsure";
+  | "faq-unsure"
+  /** A question the FAQ had nothing for (recorded as a gap). */
+  | "faq-none";
 
 /**
  * What the engine asks of the desk in a turn. The turn runs it and feeds the

@@ -30,6 +30,7 @@ import type {
   DeskTx,
   OnDead,
   StatsFilter,
+  Workload,
 } from "../stores.ts";
 import { Contacts } from "./contacts.ts";
 import { Network, type Reply, type Staff } from "./network.ts";
@@ -62,6 +63,16 @@ export interface DeskConfig {
 /** Said in the group when a staff message could not be processed (the store is away): nothing is left unsaid. */
 export const STAFF_MESSAGE_NOT_SENT =
   "⚠️ Pesan ini belum terkirim ke pengguna karena gangguan sistem. Mohon kirim ulang beberapa saat lagi.";
+
+/** The desk at a glance, for operators. */
+export interface DeskHealth extends Workload {
+  /** Outbox items not delivered yet, of which `due` could go now; `oldestAt` is the oldest one's enqueue time. */
+  pending: number;
+  due: number;
+  oldestAt?: number;
+  /** Groups the bot cannot reach that still have routes. */
+  routesBroken: number;
+}
 
 export const DEFAULT_DESK_CONFIG: DeskConfig = {
   remindAfterMs: 30 * 60_000,
@@ -575,6 +586,16 @@ export class Desk {
       `Median sampai selesai: ${s.medianCloseMs === undefined ? "-" : formatDuration(s.medianCloseMs)}`,
       `Kepuasan: ${avg} dari 5 (${s.ratings} penilaian)`,
     ].join("\n");
+  }
+
+  /** What operators watch (metrics, alerts): the outbox backlog, the cases waiting, broken routes. */
+  async health(now: number): Promise<DeskHealth> {
+    const [backlog, workload, broken] = await Promise.all([
+      this.store.backlog(now),
+      this.store.workload(),
+      this.store.brokenGroups(),
+    ]);
+    return { ...backlog, ...workload, routesBroken: broken.length };
   }
 
   // --------------------------------------------------------------- background

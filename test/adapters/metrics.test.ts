@@ -2,7 +2,21 @@ import { readFileSync } from "node:fs";
 import type { ApiCallFn } from "grammy";
 import { register as globalRegistry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { apiTransformer, createMetrics, errorCodeLabel, updateType } from "../../src/adapters/metrics.ts";
+import { MemoryDeskStore } from "../../src/adapters/memory/desk-store.ts";
+import {
+  apiTransformer,
+  createMetrics,
+  errorCodeLabel,
+  turnMetrics,
+  updateType,
+} from "../../src/adapters/metrics.ts";
+import { createTelegramSender } from "../../src/adapters/telegram/sender.ts";
+import { loadWorld } from "../../src/app/world.ts";
+import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
+import { createTestBot } from "../helpers/bot-harness.ts";
+
+const USER = 5101;
+const GROUP = -100510;
 
 /** Calls the transformer with a fake `prev` returning (or throwing) what it is given. */
 function callThrough(
@@ -113,33 +127,103 @@ describe("createMetrics", () => {
     }
   });
 
-  it("sets the desk's instruments when told", async () => {
+  it("reads the desk at scrape time and counts what turns do: secrets, FAQ outcomes, turn latency", async () => {
+    const world = await loadWorld();
+    const T0 = Date.UTC(2026, 10, 24, 3);
+    const desk = new Desk(new MemoryDeskStore(), world, {
+      ...DEFAULT_DESK_CONFIG,
+      fallbackGroup: `tg:${GROUP}`,
+    });
     const m = createMetrics({ collectDefault: false });
-    m.outboxPending.set(7);
-    m.outboxDue.set(3);
-    m.outboxDeadLetters.set(1);
-    m.outboxOldestAge.set(42);
-    m.casesOpen.set({ status: "open" }, 5);
-    m.caseOldestUnclaimedAge.set(3_600);
-    m.routesBroken.set(2);
-    m.faqOutcomes.inc({ outcome: "gap" });
-    m.secretsDeleted.inc();
-    m.turnDuration.observe(0.02);
+    const t = createTestBot(world, {
+      desk,
+      hooks: turnMetrics(m),
+      now: () => T0,
+      // A relayed message that fails for good: one dead letter.
+      fail: (method, p) =>
+        method === "sendMessage" && String(p.text).includes("gagal terkirim")
+          ? { error_code: 400, description: "Bad Request: message is too long" }
+          : undefined,
+    });
+    m.watchDesk(
+      () => desk.health(T0 + 3_600_000),
+      () => T0 + 3_600_000,
+    );
+    const before = await m.render();
+    expect(before).toContain("pandu_outbox_pending 0");
+    expect(before).toContain('pandu_cases_open{status="open"} 0');
+
+    const button = (label: string) => {
+      for (const call of [...t.calls].reverse()) {
+        const markup = call.payload.reply_markup as
+          | { inline_keyboard: { text: string; callback_data?: string }[][] }
+          | undefined;
+        const b = markup?.inline_keyboard.flat().find((x) => x.text === label);
+        if (call.payload.chat_id === USER && b?.callback_data) return b.callback_data;
+      }
+      throw new Error(`no button ${label}`);
+    };
+    await t.text(USER, "password baru saya Rahasia#2026x ditolak terus");
+    await t.text(USER, "bagaimana cara aktivasi akun mysapk?");
+    await t.text(USER, "apakah zyxwv qortuplam bisa?");
+    for (const step of [
+      "/menu",
+      { tap: "📧 Email salah / tidak sesuai" },
+      { tap: "Email terdaftar salah / bukan milik saya" },
+      "198609262015051001",
+      "Budi Santoso",
+      "budi.lama@gmail.com",
+      "budi.baru@gmail.com",
+      "kab bogor",
+      { tap: "Kabupaten Bogor" },
+      { tap: "✅ Kirim ke petugas" },
+      "pesan ini gagal terkirim",
+    ]) {
+      if (typeof step === "string") await t.text(USER, step);
+      else await t.tap(USER, button(step.tap));
+    }
+    // Delivered, one of them for good into the dead letters; then one more message waits.
+    await desk.store.drain(T0, createTelegramSender(t.bot.api), desk.hooks);
+    await t.text(USER, "pesan kedua");
+    const health = await desk.health(T0 + 3_600_000);
+    expect(health).toMatchObject({ open: 1, claimed: 0, oldestUnclaimedAt: T0, deadLetters: 1 });
+    expect(health.pending).toBeGreaterThan(0);
+
     const text = await m.render();
     for (const line of [
-      "pandu_outbox_pending 7",
-      "pandu_outbox_due 3",
+      `pandu_outbox_pending ${health.pending}`,
+      `pandu_outbox_due ${health.due}`,
       "pandu_outbox_dead_letters 1",
-      "pandu_outbox_oldest_age_seconds 42",
-      'pandu_cases_open{status="open"} 5',
+      "pandu_outbox_oldest_age_seconds 3600",
+      'pandu_cases_open{status="open"} 1',
+      'pandu_cases_open{status="claimed"} 0',
       "pandu_case_oldest_unclaimed_age_seconds 3600",
-      "pandu_routes_broken 2",
+      "pandu_routes_broken 0",
+      'pandu_faq_outcomes_total{outcome="answered"} 1',
       'pandu_faq_outcomes_total{outcome="gap"} 1',
       "pandu_secrets_deleted_total 1",
-      "pandu_turn_duration_seconds_count 1",
     ]) {
       expect(text).toContain(line);
     }
+    expect(text).toMatch(/pandu_turn_duration_seconds_count [1-9]\d*/);
+  });
+
+  it("keeps the desk gauges as they were when the desk cannot be read, and reads once per scrape", async () => {
+    const m = createMetrics({ collectDefault: false });
+    let reads = 0;
+    let fail = false;
+    m.watchDesk(async () => {
+      reads++;
+      if (fail) throw new Error("database down");
+      return { pending: 4, due: 2, open: 3, claimed: 1, deadLetters: 0, routesBroken: 1 };
+    });
+    expect(await m.render()).toContain("pandu_outbox_pending 4");
+    expect(reads).toBe(1);
+    fail = true;
+    const text = await m.render();
+    expect(text).toContain("pandu_outbox_pending 4");
+    expect(text).toContain("pandu_routes_broken 1");
+    expect(reads).toBe(2);
   });
 
   it("pandu_store_up asks each watched store at scrape time: 1 when it answers, 0 when not or when it throws", async () => {

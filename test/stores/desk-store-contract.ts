@@ -477,6 +477,35 @@ export function deskStoreContract(
         expect((await store.openCasesOf(GROUP)).map((c) => c.id)).toEqual(["1", "5", "6", "3", "2", "4"]);
       });
 
+      it("reports the workload: open and claimed cases, the oldest unclaimed one, dead letters", async () => {
+        expect(await store.workload()).toEqual({ open: 0, claimed: 0, deadLetters: 0 });
+        const staff = { id: "tg:9", name: "S" };
+        await store.tx(async (tx) => {
+          await tx.insertCase(aCase("1", { user: "tg:1", createdAt: T0 + 30 }));
+          await tx.insertCase(aCase("2", { user: "tg:2", createdAt: T0 + 10 }));
+          await tx.insertCase(
+            aCase("3", {
+              user: "tg:3",
+              createdAt: T0,
+              status: "claimed",
+              claimedBy: staff,
+              claimedAt: T0 + 1,
+            }),
+          );
+          await tx.insertCase(
+            aCase("4", { user: "tg:4", createdAt: T0 - 99, status: "resolved", closedAt: T0 }),
+          );
+          await tx.enqueue([item("gone", USER)], T0);
+        });
+        await store.drain(T0, transport(() => forbidden()).send);
+        expect(await store.workload()).toEqual({
+          open: 2,
+          claimed: 1,
+          oldestUnclaimedAt: T0 + 10,
+          deadLetters: 1,
+        });
+      });
+
       it("purges closed cases past retention, with their history and links", async () => {
         await store.tx(async (tx) => {
           await tx.insertCase(aCase("1", { status: "resolved", closedAt: T0 }));

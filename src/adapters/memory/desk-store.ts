@@ -29,6 +29,7 @@ import type {
   Route,
   RouteClaim,
   StatsFilter,
+  Workload,
 } from "../../stores.ts";
 
 /** Undo log of one transaction: every write records how to revert it. */
@@ -240,6 +241,24 @@ export class MemoryDeskStore implements DeskStore {
 
   async dead(limit: number): Promise<DeadLetter[]> {
     return [...this.deadLetters.values()].sort((a, b) => b.at - a.at).slice(0, Math.max(0, limit));
+  }
+
+  async workload(): Promise<Workload> {
+    let open = 0;
+    let claimed = 0;
+    let oldestUnclaimedAt: number | undefined;
+    for (const c of this.all()) {
+      if (c.status === "claimed") claimed++;
+      if (c.status !== "open") continue;
+      open++;
+      if (oldestUnclaimedAt === undefined || c.createdAt < oldestUnclaimedAt) oldestUnclaimedAt = c.createdAt;
+    }
+    return {
+      open,
+      claimed,
+      ...(oldestUnclaimedAt !== undefined ? { oldestUnclaimedAt } : {}),
+      deadLetters: this.deadLetters.size,
+    };
   }
 
   async ping(): Promise<boolean> {

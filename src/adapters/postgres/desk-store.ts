@@ -31,6 +31,7 @@ import type {
   Route,
   RouteClaim,
   StatsFilter,
+  Workload,
 } from "../../stores.ts";
 
 export interface PostgresDeskStoreOptions {
@@ -462,6 +463,29 @@ export class PostgresDeskStore implements DeskStore {
       [Math.max(0, limit)],
     );
     return rows.map((r) => ({ item: r.item, description: r.description, at: r.at.getTime() }));
+  }
+
+  async workload(): Promise<Workload> {
+    const { rows } = await this.pool.query<{
+      open: string;
+      claimed: string;
+      oldest: Date | null;
+      dead: string;
+    }>(
+      `select count(*) filter (where status = 'open') as open,
+              count(*) filter (where status = 'claimed') as claimed,
+              min(created_at) filter (where status = 'open') as oldest,
+              (select count(*) from outbox_dead) as dead
+         from cases where status in ('open', 'claimed')`,
+    );
+    const r = rows[0]!;
+    const oldestUnclaimedAt = ms(r.oldest);
+    return {
+      open: Number(r.open),
+      claimed: Number(r.claimed),
+      ...(oldestUnclaimedAt !== undefined ? { oldestUnclaimedAt } : {}),
+      deadLetters: Number(r.dead),
+    };
   }
 
   async ping(): Promise<boolean> {

@@ -520,6 +520,7 @@ class Run {
     }
     this.recordGap(text, best?.id);
     if (best === undefined) {
+      this.track("faq-none", this.key);
       this.reply(MSG.faqNone, [[this.intentButton(MSG.human, "human")]]);
       if (this.inJourney) this.prompt();
       return true;
