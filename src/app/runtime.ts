@@ -123,6 +123,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       if (broken) logger.warn({ group, why }, "HR route broken: its cases take the fallback chain");
       else logger.info({ group }, "HR route repaired");
     },
+    onDeadLetter: (item, description) =>
+      logger.warn(
+        { item: item.id, case: item.caseId, to: item.group ? item.to : "user", description },
+        "outbox item failed for good (dead letter)",
+      ),
     remindAfterMs: config.CASE_REMIND_MINUTES * 60_000,
     reopenWindowMs: config.CASE_REOPEN_HOURS * 3_600_000,
     retentionMs: config.CASE_RETENTION_DAYS * 24 * 3_600_000,

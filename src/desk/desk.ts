@@ -44,6 +44,8 @@ export interface DeskConfig {
   admins?: Address[];
   /** A group's route broke (or was repaired): for metrics and logs. */
   onRouteState?: (group: Address, broken: boolean, why: string) => void;
+  /** An outbox item failed for good (a dead letter): operators are told (the runtime logs it at warn). */
+  onDeadLetter?: (item: OutboxItem, description: string) => void;
   /** A case nobody took is announced again after this. */
   remindAfterMs: number;
   /** A resolved case can be reopened by the user within this. */
@@ -774,6 +776,7 @@ export class Desk {
 
   /** Dead-letter hook, in the transaction that buries the item: a group that is gone or moved changes its route. */
   readonly undeliverable: OnDead = async (tx, item, outcome, now) => {
+    this.config.onDeadLetter?.(item, outcome.description);
     if (!item.group) return; // a person who blocked the bot: nothing to reroute
     if (outcome.movedTo !== undefined) {
       await tx.moveGroup(item.to, outcome.movedTo);

@@ -188,6 +188,7 @@ describe("createMetrics", () => {
     const health = await desk.health(T0 + 3_600_000);
     expect(health).toMatchObject({ open: 1, claimed: 0, oldestUnclaimedAt: T0, deadLetters: 1 });
     expect(health.pending).toBeGreaterThan(0);
+    expect(deadLetters).toEqual([`tg:${GROUP} Bad Request: message is too long`]);
 
     const text = await m.render();
     for (const line of [
