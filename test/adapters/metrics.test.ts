@@ -130,9 +130,11 @@ describe("createMetrics", () => {
   it("reads the desk at scrape time and counts what turns do: secrets, FAQ outcomes, turn latency", async () => {
     const world = await loadWorld();
     const T0 = Date.UTC(2026, 10, 24, 3);
+    const deadLetters: string[] = [];
     const desk = new Desk(new MemoryDeskStore(), world, {
       ...DEFAULT_DESK_CONFIG,
       fallbackGroup: `tg:${GROUP}`,
+      onDeadLetter: (item, description) => deadLetters.push(`${item.to} ${description}`),
     });
     const m = createMetrics({ collectDefault: false });
     const t = createTestBot(world, {
