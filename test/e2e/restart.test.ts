@@ -221,3 +221,102 @@ describe.skipIf(SKIP_REDIS || SKIP_PG)(
     }, 120_000);
   },
 );
+
+describe.skipIf(SKIP_REDIS || SKIP_PG)(
+  `npm start end to end over HTTP: the trusted HR network (${REDIS_SUITE}, ${PG_SUITE})`,
+  () => {
+    const telegram = new FakeTelegram();
+    const USER = 31500;
+    const ADMIN = 999;
+    const FALLBACK = -100315;
+    const BOGOR = -100320;
+    const KEPALA = 888;
+    let admin: Redis;
+    let db: TestSchema;
+    let pandu: ChildProcess | undefined;
+    beforeAll(async () => {
+      admin = new Redis(E2E_REDIS);
+      await admin.flushdb();
+      db = await freshSchema();
+      await telegram.start();
+    });
+    afterAll(async () => {
+      if (pandu && pandu.exitCode === null) pandu.kill("SIGKILL");
+      await admin.flushdb();
+      admin.disconnect();
+      await db?.drop();
+      await telegram.stop();
+    });
+
+    it("a group claims Kabupaten Bogor → a bot admin approves → a user from its start link → the case reaches that group", async () => {
+      pandu = startPandu(telegram.url, {
+        HR_CHAT_ID: String(FALLBACK),
+        ADMIN_IDS: String(ADMIN),
+        DATABASE_URL: db.url,
+      });
+      const to = (chat: number) => telegram.sent.filter((m) => m.chat_id === chat);
+      const after = async (chat: number, act: () => void, messages = 1) => {
+        const before = to(chat).length;
+        act();
+        const all = await telegram.waitForMessages(chat, before + messages, 30_000);
+        await new Promise((r) => setTimeout(r, 50));
+        return all.slice(before);
+      };
+
+      // The group's admin claims the office: nothing is routed yet, the bot admin is asked.
+      const [claimed] = await after(BOGOR, () => telegram.groupText(BOGOR, KEPALA, "/hubungkan kab bogor"));
+      expect(claimed!.text).toContain("Kabupaten Bogor");
+      const [ask] = await telegram.waitForMessages(ADMIN, 1, 30_000);
+      expect(ask!.text).toContain("Kabupaten Bogor");
+      expect(ask!.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toContain("✅ Setujui");
+      // Approved: the group is told it now receives the cases.
+      await after(BOGOR, () => telegram.tap(ADMIN, "✅ Setujui"));
+
+      // The group's start link, as /tautan gives it.
+      const [link] = await after(BOGOR, () => telegram.groupText(BOGOR, KEPALA, "/tautan"));
+      const payload = /\?start=(i-32_01)/.exec(link!.text)?.[1];
+      expect(payload).toBe("i-32_01");
+
+      const [hello] = await after(USER, () => telegram.text(USER, `/start ${payload}`));
+      expect(hello!.text).toContain("lewat tautan Kabupaten Bogor");
+      for (const label of ["📧 Email salah / tidak sesuai", "Email terdaftar salah / bukan milik saya"])
+        await after(USER, () => telegram.tap(USER, label));
+      for (const text of ["198609262015051001", "Budi Santoso", "budi.lama@gmail.com", "budi.baru@gmail.com"])
+        await after(USER, () => telegram.text(USER, text));
+      // No instansi question: the link said which office.
+      expect(
+        to(USER)
+          .map((m) => m.text)
+          .join("\n"),
+      ).not.toContain("Di instansi mana Anda bekerja?");
+      await after(USER, () => telegram.tap(USER, "✅ Kirim ke petugas"), 2);
+
+      const deadline = Date.now() + 30_000;
+      while (!to(BOGOR).some((m) => m.text.startsWith("📨 Kasus #1")) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const card = to(BOGOR).find((m) => m.text.startsWith("📨 Kasus #1"))!;
+      expect(card.text).toContain("Kasus #1");
+      expect(card.text).toContain("Instansi: Kabupaten Bogor");
+      expect(card.text).toContain("Budi Santoso");
+      // The fallback group never saw the person.
+      expect(
+        to(FALLBACK)
+          .map((m) => m.text)
+          .join("\n"),
+      ).not.toContain("Budi Santoso");
+      expect(await stopPandu(pandu)).toBe(0);
+
+      const { rows } = await db.pool.query("select group_addr, instansi from cases");
+      expect(rows).toEqual([{ group_addr: `tg:${BOGOR}`, instansi: "32.01" }]);
+      const audit = await db.pool.query<{ kind: string; actor: string }>(
+        "select kind, actor from audit order by id",
+      );
+      expect(audit.rows.map((r) => `${r.kind} ${r.actor}`)).toEqual([
+        `claim-filed tg:${KEPALA}`,
+        `claim-approved tg:${ADMIN}`,
+        `linked tg:${ADMIN}`,
+        `opened tg:${USER}`,
+      ]);
+    }, 120_000);
+  },
+);
