@@ -271,6 +271,11 @@ export type OnDead = (
  * The HR desk's records: cases, the audit trail, routes and the transactional
  * outbox. PostgreSQL in production, memory for `npm run chat` and tests.
  */
+/** Rate windows over for this long are forgotten (the longest window, new cases per day, is one day). */
+export const SWEEP_WINDOWS_AFTER_MS = 24 * 3_600_000;
+/** A chat's send times are forgotten this long after its last send, with nothing queued (pacing windows are ≤ 1 minute). */
+export const SWEEP_PACE_AFTER_MS = 2 * 60_000;
+
 /** The desk's workload at a glance (metrics, /readyz, the dashboard). */
 export interface Workload {
   open: number;
@@ -291,6 +296,12 @@ export interface DeskStore {
   dueReminders(before: number, limit: number): Promise<Case[]>;
   /** Deletes closed cases closed at or before `before` (with their audit rows and links). */
   purgeClosed(before: number): Promise<number>;
+  /**
+   * Forgets bookkeeping nobody needs any more: rate windows over for a day (the longest window is a day)
+   * and the pace of chats with nothing queued that were last sent to over two minutes ago
+   * (the longest pacing window is a minute). Returns how many were dropped.
+   */
+  sweep(now: number): Promise<number>;
   history(caseId: string): Promise<AuditRow[]>;
   /** The audit rows about a group (routes, claims, cards), newest first. */
   groupHistory(group: Address, limit: number): Promise<AuditRow[]>;

@@ -654,6 +654,7 @@ export class Desk {
       });
     }
     const purged = await this.store.purgeClosed(now - this.config.retentionMs);
+    await this.store.sweep(now);
     // Office cards: ask about old ones, and show users what other instances saved.
     await this.contacts.askStale(now);
     await this.contacts.refresh(now);

@@ -439,6 +439,30 @@ export function deskStoreContract(
         expect(results).toEqual([true, true, false, true, true]);
       });
 
+      it("sweeps rate windows over for a day and the pace of idle chats, keeping what still limits", async () => {
+        const DAY = 24 * 3_600_000;
+        await store.tx(async (tx) => {
+          await tx.allow("open:tg:old", 5, DAY, T0 - 3 * DAY);
+          for (let i = 0; i < 2; i++) await tx.allow("relay:tg:live", 2, 60_000, T0);
+        });
+        // Two chats sent to: one long ago and idle, one just now (its group window still counts).
+        await enqueue(store, [item("idle", "tg:-100900")], T0 - 10 * 60_000);
+        await drainAll(store, transport(), T0 - 10 * 60_000);
+        await enqueue(store, [item("busy", GROUP)]);
+        await store.drain(T0, transport().at(T0).send);
+        expect(await store.sweep(T0 + 1)).toBe(2); // the old window and the idle chat
+        expect(await store.sweep(T0 + 1)).toBe(0);
+        // The live window still refuses its third relay; the busy group's pace still holds.
+        expect(await store.tx((tx) => tx.allow("relay:tg:live", 2, 60_000, T0 + 2))).toBe(false);
+        await enqueue(
+          store,
+          Array.from({ length: 20 }, (_, i) => item(`g${i}`, GROUP)),
+        );
+        const t = transport();
+        await store.drain(T0 + 2, t.at(T0 + 2).send);
+        expect(t.delivered()).toHaveLength(19); // 20 per minute, one already sent at T0
+      });
+
       it("finds reminders due by indexed queries: unclaimed ones, and claimed ones whose user waits for an answer", async () => {
         const staff = { id: "tg:9", name: "S" };
         await store.tx(async (tx) => {

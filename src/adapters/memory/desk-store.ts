@@ -31,6 +31,7 @@ import type {
   StatsFilter,
   Workload,
 } from "../../stores.ts";
+import { SWEEP_PACE_AFTER_MS, SWEEP_WINDOWS_AFTER_MS } from "../../stores.ts";
 
 /** Undo log of one transaction: every write records how to revert it. */
 class Journal {
@@ -586,6 +587,26 @@ export class MemoryDeskStore implements DeskStore {
       if (j !== undefined) return j;
     }
     throw new Error("not a transaction of this store");
+  }
+
+  async sweep(now: number): Promise<number> {
+    let dropped = 0;
+    for (const [key, w] of this.windows)
+      if (w.start < now - SWEEP_WINDOWS_AFTER_MS) {
+        this.windows.delete(key);
+        dropped++;
+      }
+    for (const [chat, times] of this.chatTimes)
+      if (
+        !this.queues.get(chat)?.length &&
+        !this.leased.has(chat) &&
+        !this.due.has(chat) &&
+        Math.max(Number.NEGATIVE_INFINITY, ...times) < now - SWEEP_PACE_AFTER_MS
+      ) {
+        this.chatTimes.delete(chat);
+        dropped++;
+      }
+    return dropped;
   }
 
   private forget(now: number): void {
