@@ -43,7 +43,7 @@ function upsertSteps(table: "journey_daily" | "journey_hourly", key: "day" | "ho
   return `insert into ${table} (${key}, flow, state, entered, went_on, completed, invalid)
     select * from unnest($1::${type}[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[])
       as t(k, flow, state, entered, went_on, completed, invalid)
-    order by 1, 2 collate "C", 3 collate "C"
+    order by k, flow collate "C", state collate "C"
     on conflict (${key}, flow, state) do update set
       entered = ${table}.entered + excluded.entered, went_on = ${table}.went_on + excluded.went_on,
       completed = ${table}.completed + excluded.completed, invalid = ${table}.invalid + excluded.invalid`;
@@ -127,7 +127,7 @@ export class PostgresDashboardStore implements SignInStore, JourneyLog {
         await client.query(
           `insert into faq_daily (day, entry, used, unsure)
            select * from unnest($1::date[], $2::text[], $3::int[], $4::int[]) as t(day, entry, used, unsure)
-           order by 1, 2 collate "C"
+           order by day, entry collate "C"
            on conflict (day, entry) do update set
              used = faq_daily.used + excluded.used, unsure = faq_daily.unsure + excluded.unsure`,
           [
@@ -149,7 +149,7 @@ export class PostgresDashboardStore implements SignInStore, JourneyLog {
   async steps(fromDay: string, toDay: string): Promise<StepCounts[]> {
     const { rows } = await this.pool.query<StepRow>(
       `select ${STEP_SUMS} from journey_daily where day between $1 and $2 group by 1, 2
-        order by 1 collate "C", 2 collate "C"`,
+        order by flow collate "C", state collate "C"`,
       [fromDay, toDay],
     );
     return toSteps(rows);
@@ -158,7 +158,7 @@ export class PostgresDashboardStore implements SignInStore, JourneyLog {
   async recentSteps(since: number): Promise<StepCounts[]> {
     const { rows } = await this.pool.query<StepRow>(
       `select ${STEP_SUMS} from journey_hourly where hour >= $1 group by 1, 2
-        order by 1 collate "C", 2 collate "C"`,
+        order by flow collate "C", state collate "C"`,
       [new Date(since)],
     );
     return toSteps(rows);
@@ -167,7 +167,7 @@ export class PostgresDashboardStore implements SignInStore, JourneyLog {
   async faqUses(fromDay: string, toDay: string): Promise<{ entry: string; used: number; unsure: number }[]> {
     const { rows } = await this.pool.query<{ entry: string; used: string; unsure: string }>(
       `select entry, sum(used) as used, sum(unsure) as unsure from faq_daily where day between $1 and $2
-        group by 1 order by 1 collate "C"`,
+        group by 1 order by entry collate "C"`,
       [fromDay, toDay],
     );
     return rows.map((r) => ({ entry: r.entry, used: Number(r.used), unsure: Number(r.unsure) }));
