@@ -31,6 +31,7 @@ import type {
   StatsFilter,
 } from "../stores.ts";
 import { Contacts } from "./contacts.ts";
+import { WeeklyDigest } from "./digest.ts";
 import { Network, type Reply, type Staff } from "./network.ts";
 
 export type { Reply, Staff };
@@ -56,6 +57,8 @@ export interface DeskConfig {
   opensPerDay: number;
   /** Observer for metrics (cases opened by type). */
   onOpened?: (type: string) => void;
+  /** Every Monday 08:00 WIB, last week's numbers to each verified group (desk/digest.ts). */
+  weeklyDigest?: boolean;
 }
 
 export const DEFAULT_DESK_CONFIG: DeskConfig = {
@@ -93,6 +96,8 @@ export class Desk {
   readonly network: Network;
   /** Contact cards kept by the offices. */
   readonly contacts: Contacts;
+  /** Last week's numbers to each verified group on Mondays. */
+  readonly digest: WeeklyDigest;
 
   constructor(
     readonly store: DeskStore,
@@ -110,6 +115,7 @@ export class Desk {
       (tx, from, why, now) => this.reroute(tx, from, why, now),
     );
     this.contacts = new Contacts(store, world, this.network);
+    this.digest = new WeeklyDigest(store, this.network, world);
   }
 
   // ---------------------------------------------------------------- user side
@@ -577,6 +583,7 @@ export class Desk {
     // Office cards: ask about old ones, and show users what other instances saved.
     await this.contacts.askStale(now);
     await this.contacts.refresh(now);
+    if (this.config.weeklyDigest === true) await this.digest.run(now);
     return { reminded, purged };
   }
 
