@@ -383,8 +383,12 @@ function textOf(t: string | { id: string }): string {
   return typeof t === "string" ? t : t.id;
 }
 
-/** The first line of a step's text, placeholders shown as "…", at most 70 characters. */
+/** The first line of a step's text, placeholders shown as "…", emoji left out, at most 60 characters. */
 function labelOf(say: string | { id: string }): string {
-  const line = (textOf(say).trim().split("\n")[0] ?? "").replace(/\{[^}]*\}/g, "…").trim();
-  return line.length > 70 ? `${line.slice(0, 69)}…` : line;
+  const line = (textOf(say).trim().split("\n")[0] ?? "")
+    .replace(/\{[^}]*\}/g, "…")
+    .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }

@@ -205,7 +205,9 @@ function dashboardHttpContract(name: string, pool: () => import("pg").Pool | und
       // fetch's text() drops the UTF-8 BOM that Excel needs; the bytes keep it.
       expect(csv.startsWith("nomor,jenis,status,instansi,nama_instansi,grup,")).toBe(true);
       const raw = await fetch(`${h.base}/dasbor/ekspor/kasus.csv${NOV}`, { headers: { cookie: c.cookie! } });
-      expect(raw.headers.get("content-disposition")).toBe('attachment; filename="pandu-kasus-2026-11-01-2026-11-24.csv"');
+      expect(raw.headers.get("content-disposition")).toBe(
+        'attachment; filename="pandu-kasus-2026-11-01-2026-11-24.csv"',
+      );
       expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const rows = csv.trim().split("\r\n");
       expect(rows).toHaveLength(8); // header + 7 cases

@@ -31,7 +31,7 @@ const SCRIPT = `"use strict";
       data: {
         labels: spec.labels,
         datasets: spec.datasets.map(function (d, i) {
-          return { label: d.label, data: d.data, backgroundColor: d.color || PALETTE[i % PALETTE.length], borderWidth: 0 };
+          return { label: d.label, data: d.data, backgroundColor: d.color || PALETTE[i % PALETTE.length], borderWidth: 0, maxBarThickness: 40 };
         })
       },
       options: {
@@ -92,9 +92,9 @@ figure.chart { position: relative; height: 260px; margin: 0.5rem 0 0.25rem; back
 figure.chart canvas { display: block; }
 figure.chart figcaption { position: absolute; bottom: 0.3rem; left: 0.75rem; font-size: 0.8rem; color: var(--muted); }
 ${HEIGHTS}
-.scroll { overflow-x: auto; margin: 0.5rem 0 1rem; }
+.scroll { overflow-x: auto; margin: 0 0 1rem; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 0.9rem; }
-caption { text-align: left; font-size: 0.85rem; color: var(--muted); padding: 0.25rem 0; }
+p.cap { font-size: 0.85rem; color: var(--muted); margin: 0.75rem 0 0.25rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 thead th { background: #f1f5f9; font-weight: 600; }
 tbody th { font-weight: 400; }

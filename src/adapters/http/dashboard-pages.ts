@@ -4,7 +4,7 @@
  * script or style (the CSP allows neither). A chart is a <canvas data-chart> with
  * its numbers in a JSON block that /dasbor/aset/dasbor.js hands to Chart.js.
  */
-import { type CaseStatus, statusLabel } from "../../core/desk/case.ts";
+import type { CaseStatus } from "../../core/desk/case.ts";
 import {
   type BreakdownRow,
   type CaseReport,
@@ -17,7 +17,7 @@ import {
   weeksBetween,
   wibDay,
 } from "../../core/desk/report.ts";
-import type { FaqReport, JourneyReport, Viewer } from "../../desk/dashboard.ts";
+import type { FaqReport, JourneyReport, StepRow, Viewer } from "../../desk/dashboard.ts";
 
 export const BASE = "/dasbor";
 
@@ -40,6 +40,14 @@ export function esc(text: string | number): string {
 const n = (v: number) => formatNumber(v);
 
 export const STATUS_ORDER: CaseStatus[] = ["open", "claimed", "resolved", "returned", "cancelled"];
+/** Short status names for charts and narrow tables. */
+const STATUS_SHORT: Record<CaseStatus, string> = {
+  open: "Menunggu",
+  claimed: "Ditangani",
+  resolved: "Selesai",
+  returned: "Kembali ke bot",
+  cancelled: "Dibatalkan",
+};
 const STATUS_COLOR: Record<CaseStatus, string> = {
   open: "#f59e0b",
   claimed: "#2563eb",
@@ -65,26 +73,27 @@ export function chart(id: string, title: string, spec: ChartSpec): string {
   return `<figure class="chart${size}"><canvas id="c-${esc(id)}" data-chart="${esc(id)}" role="img" aria-label="${esc(title)}"></canvas><script type="application/json" id="d-${esc(id)}">${json}</script><figcaption>${esc(title)}</figcaption></figure>`;
 }
 
+/**
+ * A table whose first column names the row; `numeric` columns are right-aligned (default: all but the
+ * first). The caption stands above the scrolling box, so on a phone it wraps instead of scrolling away.
+ */
 function table(
   caption: string,
   head: string[],
   rows: (string | number)[][],
-  numericFrom = 1,
-  id?: string,
+  options: { id?: string; numeric?: number[] } = {},
 ): string {
-  const th = head
-    .map((h, i) => `<th scope="col"${i >= numericFrom ? ' class="num"' : ""}>${esc(h)}</th>`)
-    .join("");
+  const numeric = (i: number) => (options.numeric === undefined ? i > 0 : options.numeric.includes(i));
+  const cls = (i: number) => (numeric(i) ? ' class="num"' : "");
+  const th = head.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join("");
+  const cell = (c: string | number, i: number) =>
+    i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td${cls(i)}>${esc(c)}</td>`;
   const body =
     rows.length === 0
       ? `<tr><td colspan="${head.length}" class="empty">Belum ada data.</td></tr>`
-      : rows
-          .map(
-            (r) =>
-              `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td${i >= numericFrom ? ' class="num"' : ""}>${esc(c)}</td>`)).join("")}</tr>`,
-          )
-          .join("");
-  return `<div class="scroll"><table${id !== undefined ? ` id="${esc(id)}"` : ""}><caption>${esc(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+      : rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("");
+  const id = options.id !== undefined ? ` id="${esc(options.id)}"` : "";
+  return `<p class="cap">${esc(caption)}</p><div class="scroll"><table${id} aria-label="${esc(caption)}"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function tile(id: string, label: string, value: string, note?: string): string {
@@ -116,6 +125,7 @@ function layout(title: string, assets: AssetUrls, body: string, charts = false):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${esc(title)} · Dasbor Pandu</title>
 <link rel="stylesheet" href="${esc(assets.css)}">
 ${charts ? `<script src="${esc(assets.chart)}" defer></script>\n<script src="${esc(assets.script)}" defer></script>\n` : ""}</head>
@@ -188,7 +198,7 @@ function breakdownTable(
 ): string {
   return table(
     caption,
-    [first, "Kasus", "Terbuka", "Selesai", "Median jawaban pertama", "Median sampai selesai", "Kepuasan"],
+    [first, "Kasus", "Terbuka", "Selesai", "Jawab pertama*", "Sampai selesai*", "Kepuasan"],
     rows.map((r) => [
       name(r),
       n(r.cases),
@@ -198,8 +208,7 @@ function breakdownTable(
       formatDuration(r.medianCloseMs),
       r.ratingAverage === undefined ? "-" : `${formatNumber(r.ratingAverage, 1)} (${n(r.ratings)})`,
     ]),
-    1,
-    id,
+    { id },
   );
 }
 
@@ -222,32 +231,33 @@ export function casesPage(ctx: PageContext, data: CasesPageData): string {
   const q = queryOf(ctx);
   const ex = (file: string, label: string) =>
     `<a href="${BASE}/ekspor/${file}${esc(q)}" download>${label}</a>`;
+  const first = r.firstAnswer;
+  const close = r.close;
   const tiles = `<dl class="tiles">
 ${tile("n-total", "Kasus baru", n(r.total))}
 ${tile("n-closed", "Selesai", n(closed))}
 ${tile("n-open", "Masih terbuka", n(open))}
-${tile("n-first-median", "Median sampai jawaban pertama", formatDuration(r.firstAnswer.medianMs), `90% dalam ${formatDuration(r.firstAnswer.p90Ms)} · ${n(r.firstAnswer.n)} kasus`)}
-${tile("n-close-median", "Median sampai selesai", formatDuration(r.close.medianMs), `90% dalam ${formatDuration(r.close.p90Ms)} · ${n(r.close.n)} kasus`)}
+${tile("n-first-median", "Median sampai jawaban pertama", formatDuration(first.medianMs), `90% dalam ${formatDuration(first.p90Ms)} · ${n(first.n)} kasus`)}
+${tile("n-close-median", "Median sampai selesai", formatDuration(close.medianMs), `90% dalam ${formatDuration(close.p90Ms)} · ${n(close.n)} kasus`)}
 ${tile("n-csat", "Kepuasan", r.ratings.average === undefined ? "-" : `${formatNumber(r.ratings.average, 1)} / 5`, `${n(r.ratings.n)} penilaian`)}
 </dl>`;
   const statusChart = chart("minggu-status", "Kasus baru per minggu menurut status", {
     labels: weekLabels,
     stacked: true,
     datasets: STATUS_ORDER.filter((s) => (r.byStatus[s] ?? 0) > 0).map((s) => ({
-      label: statusLabel(s),
+      label: STATUS_SHORT[s],
       data: weeks.map((w) => byWeek.get(w)?.byStatus[s] ?? 0),
       color: STATUS_COLOR[s],
     })),
   });
   const statusTable = table(
-    "Kasus baru per minggu menurut status (minggu mulai Senin)",
-    ["Minggu", ...STATUS_ORDER.map((s) => statusLabel(s)), "Jumlah"],
+    "Kasus baru per minggu (minggu mulai Senin) menurut status saat ini",
+    ["Minggu", "Jumlah", ...STATUS_ORDER.map((s) => STATUS_SHORT[s])],
     weeks.map((w) => {
       const row = byWeek.get(w);
-      return [formatDay(w), ...STATUS_ORDER.map((s) => n(row?.byStatus[s] ?? 0)), n(row?.total ?? 0)];
+      return [formatDay(w, false), n(row?.total ?? 0), ...STATUS_ORDER.map((s) => n(row?.byStatus[s] ?? 0))];
     }),
-    1,
-    "t-minggu-status",
+    { id: "t-minggu-status" },
   );
   const typeChart = chart("minggu-jenis", "Kasus baru per minggu menurut jenis", {
     labels: weekLabels,
@@ -261,23 +271,21 @@ ${tile("n-csat", "Kepuasan", r.ratings.average === undefined ? "-" : `${formatNu
     "Kasus menurut jenis",
     ["Jenis", "Kasus"],
     types.map((t) => [data.typeTitle(t), n(r.byType[t] ?? 0)]),
-    1,
-    "t-jenis",
+    { id: "t-jenis" },
   );
   const timesTable = table(
-    "Waktu penanganan (kasus yang dibuat dalam periode)",
+    "Waktu penanganan kasus yang dibuat dalam periode",
     ["Ukuran", "Median", "90% dalam", "Kasus"],
     [
       [
         "Sampai jawaban pertama petugas",
-        formatDuration(r.firstAnswer.medianMs),
-        formatDuration(r.firstAnswer.p90Ms),
-        n(r.firstAnswer.n),
+        formatDuration(first.medianMs),
+        formatDuration(first.p90Ms),
+        n(first.n),
       ],
-      ["Sampai selesai", formatDuration(r.close.medianMs), formatDuration(r.close.p90Ms), n(r.close.n)],
+      ["Sampai selesai", formatDuration(close.medianMs), formatDuration(close.p90Ms), n(close.n)],
     ],
-    1,
-    "t-waktu",
+    { id: "t-waktu" },
   );
   const csatChart = chart("kepuasan", "Sebaran penilaian (1–5 bintang)", {
     labels: ["1 ★", "2 ★", "3 ★", "4 ★", "5 ★"],
@@ -287,8 +295,7 @@ ${tile("n-csat", "Kepuasan", r.ratings.average === undefined ? "-" : `${formatNu
     "Penilaian pengguna",
     ["Bintang", "Jumlah"],
     r.ratings.distribution.map((count, i) => [`${i + 1} ★`, n(count)]),
-    1,
-    "t-kepuasan",
+    { id: "t-kepuasan" },
   );
   const topInstansi = r.byInstansi.slice(0, 10);
   const instansiChart =
@@ -301,27 +308,26 @@ ${tile("n-csat", "Kepuasan", r.ratings.average === undefined ? "-" : `${formatNu
         })
       : "";
   const oldest = table(
-    "Kasus terbuka tertua (kapan pun dibuat)",
-    ["Kasus", "Jenis", "Instansi", "Status", "Petugas", "Menunggu"],
+    "Kasus terbuka tertua, kapan pun dibuat",
+    ["Kasus", "Sejak", "Status", "Jenis", "Instansi", "Petugas"],
     r.oldestOpen.map((c) => [
       `#${c.id}`,
+      formatDuration(ctx.now - c.createdAt),
+      STATUS_SHORT[c.status],
       data.typeTitle(c.type),
       c.instansi === undefined ? "-" : data.instansiName(c.instansi),
-      statusLabel(c.status),
       c.claimedByName ?? "-",
-      formatDuration(ctx.now - c.createdAt),
     ]),
-    6,
-    "t-terbuka",
+    { id: "t-terbuka", numeric: [1] },
   );
   const content = `${tiles}
 <section><h2>Per minggu</h2>${statusChart}${statusTable}${typeChart}${typeTable}</section>
 <section><h2>Waktu penanganan</h2>${timesTable}</section>
 <section><h2>Kepuasan pengguna</h2>${csatChart}${csatTable}</section>
 <section><h2>Per instansi, grup, dan petugas</h2>${instansiChart}
-${breakdownTable("Per instansi", "Instansi", r.byInstansi, (row) => data.instansiName(row.key), "t-instansi")}
-${breakdownTable("Per grup HR", "Grup", r.byGroup, (row) => row.label ?? row.key, "t-grup")}
-${breakdownTable("Per petugas (kasus yang diambil)", "Petugas", r.byStaff, (row) => row.label ?? "-", "t-petugas")}
+${breakdownTable("Per instansi (* median)", "Instansi", r.byInstansi, (row) => data.instansiName(row.key), "t-instansi")}
+${breakdownTable("Per grup HR (* median)", "Grup", r.byGroup, (row) => row.label ?? row.key, "t-grup")}
+${breakdownTable("Per petugas, kasus yang diambil (* median)", "Petugas", r.byStaff, (row) => row.label ?? "-", "t-petugas")}
 </section>
 <section><h2>Kasus terbuka tertua</h2>${oldest}</section>
 <section class="exports"><h2>Ekspor</h2>
@@ -331,6 +337,11 @@ ${breakdownTable("Per petugas (kasus yang diambil)", "Petugas", r.byStaff, (row)
   return frame("kasus", "Kasus", ctx, content);
 }
 
+const isActive = (s: StepRow) =>
+  s.entered > 0 || s.wentOn > 0 || s.now > 0 || s.completed > 0 || s.invalid > 0;
+const endMark = (s: StepRow) =>
+  s.end === "success" ? " (akhir sukses)" : s.end === "handoff" ? " (ke petugas)" : "";
+
 export function journeysPage(ctx: PageContext, data: JourneyReport): string {
   const q = queryOf(ctx);
   const tiles = `<dl class="tiles">
@@ -338,29 +349,37 @@ ${tile("n-success", "Sampai akhir sukses (akun aktif, data diperbarui, kasus din
 ${tile("n-now", "Sedang di tengah perjalanan (24 jam terakhir)", n(data.nowTotal), "perkiraan")}
 </dl>`;
   const success = table(
-    "Langkah akhir sukses",
+    "Langkah yang mengakhiri perjalanan dengan sukses",
     ["Langkah", "Sampai di sini"],
     data.success.map((s) => [`${s.flow}/${s.state} · ${s.label}`, n(s.completed)]),
-    1,
-    "t-sukses",
+    { id: "t-sukses" },
   );
-  const flows = data.flows
+  const stops = data.flows
+    .flatMap((f) => f.steps.filter((s) => s.stopped > 0 && s.end === undefined).map((s) => ({ f, s })))
+    .sort((a, b) => b.s.stopped - a.s.stopped)
+    .slice(0, 10);
+  const stopTable = table(
+    "Langkah tempat paling banyak orang berhenti (bukan langkah akhir)",
+    ["Langkah", "Berhenti", "dari yang masuk"],
+    stops.map(({ f, s }) => [`${f.id}/${s.state} · ${s.label}`, n(s.stopped), n(s.entered)]),
+    { id: "t-berhenti" },
+  );
+  const active = data.flows.filter((f) => f.steps.some(isActive));
+  const quiet = data.flows.filter((f) => !f.steps.some(isActive));
+  const flows = active
     .map((f) => {
-      const active = f.steps.filter((s) => s.entered > 0 || s.wentOn > 0 || s.now > 0);
-      const graph =
-        active.length > 0
-          ? chart(`alur-${f.id}`, `${f.title}: masuk dan lanjut per langkah`, {
-              labels: active.map((s) => s.state),
-              horizontal: true,
-              height: 70 + active.length * 34,
-              datasets: [
-                { label: "Masuk", data: active.map((s) => s.entered), color: "#2563eb" },
-                { label: "Lanjut", data: active.map((s) => s.wentOn), color: "#16a34a" },
-              ],
-            })
-          : '<p class="empty">Belum ada yang melewati alur ini dalam periode ini.</p>';
-      const rows = f.steps.map((s) => [
-        `${s.state}${s.end === "success" ? " ✅" : s.end === "handoff" ? " 🙋" : ""} · ${s.label}`,
+      const steps = f.steps.filter(isActive);
+      const graph = chart(`alur-${f.id}`, `${f.title}: masuk dan lanjut per langkah`, {
+        labels: steps.map((s) => s.state),
+        horizontal: true,
+        height: 70 + steps.length * 34,
+        datasets: [
+          { label: "Masuk", data: steps.map((s) => s.entered), color: "#2563eb" },
+          { label: "Lanjut", data: steps.map((s) => s.wentOn), color: "#16a34a" },
+        ],
+      });
+      const rows = steps.map((s) => [
+        `${s.state}${endMark(s)} · ${s.label}`,
         n(s.entered),
         n(s.wentOn),
         n(s.stopped),
@@ -368,17 +387,25 @@ ${tile("n-now", "Sedang di tengah perjalanan (24 jam terakhir)", n(data.nowTotal
         n(s.invalid),
         n(s.now),
       ]);
+      const others = f.steps.length - steps.length;
       return `<section class="flow" id="alur-${esc(f.id)}"><h2>${esc(f.title)} <small>(${esc(f.id)})</small></h2>
 <p>Mulai: <strong>${n(f.started)}</strong> · sampai akhir sukses: <strong>${n(f.completed)}</strong></p>
 ${graph}
-${table(`Langkah alur ${f.title}`, ["Langkah", "Masuk", "Lanjut", "Berhenti", "% lanjut", "Jawaban tidak sah", "Di sini sekarang"], rows, 1, `t-alur-${f.id}`)}
+${table(`Langkah alur ${f.title}`, ["Langkah", "Masuk", "Lanjut", "Berhenti", "% lanjut", "Tidak sah", "Di sini kini"], rows, { id: `t-alur-${f.id}` })}
+${others > 0 ? `<p class="note">${n(others)} langkah lain tidak dilewati dalam periode ini.</p>` : ""}
 </section>`;
     })
     .join("\n");
+  const quietList =
+    quiet.length === 0
+      ? ""
+      : `<section><h2>Alur tanpa kegiatan dalam periode ini</h2><p id="l-alur-sepi">${quiet.map((f) => `${esc(f.title)} <small>(${esc(f.id)})</small>`).join(" · ")}</p></section>`;
   const content = `${tiles}
-<p class="note">Masuk: pindah ke langkah ini dari langkah lain. Lanjut: pindah dari langkah ini ke langkah lain (termasuk kembali ke menu). Berhenti: masuk dikurangi lanjut dalam periode. Di sini sekarang: masuk dikurangi lanjut dalam 24 jam terakhir (perkiraan; yang diam lebih dari sehari tidak terhitung). Angka untuk semua pengguna Pandu, tidak per instansi. Langkah yang ditandai ✅ mengakhiri perjalanan dengan sukses, 🙋 menyerahkan ke petugas.</p>
+<p class="note">Masuk: pindah ke langkah ini dari langkah lain. Lanjut: pindah dari langkah ini ke langkah lain (termasuk kembali ke menu). Berhenti: masuk dikurangi lanjut dalam periode. Di sini kini: masuk dikurangi lanjut dalam 24 jam terakhir (perkiraan; yang diam lebih dari sehari tidak terhitung). Angka untuk semua pengguna Pandu, tidak per instansi.</p>
 <section><h2>Akhir sukses</h2>${success}</section>
+<section><h2>Tempat orang berhenti</h2>${stopTable}</section>
 ${flows}
+${quietList}
 <section class="exports"><h2>Ekspor</h2><p><a href="${BASE}/ekspor/perjalanan.csv${esc(q)}" download>Perjalanan (CSV)</a> · <a href="${BASE}/api/perjalanan.json${esc(q)}">JSON</a></p></section>`;
   return frame("perjalanan", "Perjalanan pengguna", ctx, content);
 }
@@ -387,6 +414,7 @@ export function faqPage(ctx: PageContext, data: FaqReport): string {
   const q = queryOf(ctx);
   const top = data.entries.filter((e) => e.used > 0).slice(0, 15);
   const used = data.entries.reduce((a, e) => a + e.used, 0);
+  const titles = new Map(data.entries.map((e) => [e.id, e.title]));
   const tiles = `<dl class="tiles">
 ${tile("n-faq-used", "Jawaban FAQ diberikan", n(used))}
 ${tile("n-faq-gaps", "Pertanyaan tanpa jawaban yang baik", n(data.gaps.length), "50 yang paling sering")}
@@ -402,18 +430,16 @@ ${tile("n-faq-unused", "Entri FAQ tidak terpakai", n(data.unused.length), `dari 
         })
       : "";
   const gaps = table(
-    "Pertanyaan yang belum terjawab dengan baik (data pribadi disamarkan; semua waktu, sampai 90 hari sejak terakhir ditanyakan)",
+    "Pertanyaan yang belum terjawab dengan baik: data pribadi disamarkan; semua pengguna, sampai 90 hari sejak terakhir ditanyakan",
     ["Pertanyaan", "Ditanyakan", "Paling mirip"],
-    data.gaps.map((g) => [g.text, n(g.count), g.best ?? "-"]),
-    1,
-    "t-celah",
+    data.gaps.map((g) => [g.text, n(g.count), g.best === undefined ? "-" : (titles.get(g.best) ?? g.best)]),
+    { id: "t-celah", numeric: [1] },
   );
   const entries = table(
-    "Entri FAQ: dipakai dalam periode, 👍/👎 sepanjang waktu",
-    ["Entri", "Dipakai", "Ditawarkan (ragu)", "👍", "👎"],
+    "Entri FAQ: dipakai dalam periode; suka dan tidak suka sepanjang waktu",
+    ["Entri", "Dipakai", "Ditawarkan (ragu)", "Suka", "Tidak suka"],
     data.entries.map((e) => [e.title, n(e.used), n(e.unsure), n(e.up), n(e.down)]),
-    1,
-    "t-entri",
+    { id: "t-entri" },
   );
   const unused =
     data.unused.length === 0
