@@ -387,7 +387,7 @@ function textOf(t: string | { id: string }): string {
 function labelOf(say: string | { id: string }): string {
   const line = (textOf(say).trim().split("\n")[0] ?? "")
     .replace(/\{[^}]*\}/g, "…")
-    .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, "")
+    .replace(/\p{Extended_Pictographic}|\u{FE0F}|\u{200D}/gu, "")
     .replace(/\s+/g, " ")
     .trim();
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;

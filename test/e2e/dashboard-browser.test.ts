@@ -178,7 +178,7 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)(SUITE, () => {
     );
   }
 
-  const text = (page: Page, id: string) => page.locator(`#${id}`).innerText();
+  const text = async (page: Page, id: string) => (await page.locator(`#${id}`).textContent())?.trim();
 
   /** The whole page, and on a phone each screenful too (what a person sees, at readable size). */
   async function shots(page: Page, kind: keyof typeof VIEWPORTS, name: string) {
@@ -241,7 +241,9 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)(SUITE, () => {
       expect(await text(page, "n-total")).toBe(String(expected.total));
       expect(await text(page, "n-open")).toBe(String(expected.open));
       expect(await text(page, "n-csat")).toBe("4,0 / 5");
-      expect(await page.locator("#n-csat + dd.note").innerText()).toBe(`${expected.rated} penilaian`);
+      expect((await page.locator("#n-csat + dd.note").textContent())?.trim()).toBe(
+        `${expected.rated} penilaian`,
+      );
       expect(await text(page, "n-first-median")).toBe("1 jam");
       expect(await page.locator("#t-terbuka tbody tr").count()).toBe(3);
       const kasusCharts = await chartsDrawn(page);
@@ -271,7 +273,7 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)(SUITE, () => {
       await page.waitForURL(/\/dasbor\/faq\?/);
       await page.waitForSelector("canvas[data-rendered='1']");
       expect(await text(page, "n-faq-used")).toBe("50");
-      expect(await page.locator("#t-celah").innerText()).toContain("1986•••••••••••1001");
+      expect(await page.locator("#t-celah").textContent()).toContain("1986•••••••••••1001");
       const faqCharts = await chartsDrawn(page);
       expect(faqCharts).toHaveLength(1);
       expect(faqCharts[0]!.painted).toBeGreaterThan(500);
