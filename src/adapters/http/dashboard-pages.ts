@@ -65,9 +65,13 @@ export interface ChartSpec {
   height?: number;
 }
 
-/** A chart and its data; the table that follows it holds the same numbers. */
+/** A chart and its data; the table that follows it holds the same numbers (and the full names). */
 export function chart(id: string, title: string, spec: ChartSpec): string {
-  const json = JSON.stringify(spec).replace(/</g, "\\u003c");
+  // Labels beside horizontal bars are cut short: a phone has no room for them.
+  const labels = spec.horizontal
+    ? spec.labels.map((l) => (l.length > 24 ? `${l.slice(0, 23)}…` : l))
+    : spec.labels;
+  const json = JSON.stringify({ ...spec, labels }).replace(/</g, "\\u003c");
   const size =
     spec.height !== undefined ? ` chart-h${Math.min(12, Math.max(2, Math.round(spec.height / 60)))}` : "";
   return `<figure class="chart${size}"><canvas id="c-${esc(id)}" data-chart="${esc(id)}" role="img" aria-label="${esc(title)}"></canvas><script type="application/json" id="d-${esc(id)}">${json}</script><figcaption>${esc(title)}</figcaption></figure>`;
@@ -436,9 +440,12 @@ ${tile("n-faq-unused", "Entri FAQ tidak terpakai", n(data.unused.length), `dari 
     { id: "t-celah", numeric: [1] },
   );
   const entries = table(
-    "Entri FAQ: dipakai dalam periode; suka dan tidak suka sepanjang waktu",
-    ["Entri", "Dipakai", "Ditawarkan (ragu)", "Suka", "Tidak suka"],
-    data.entries.map((e) => [e.title, n(e.used), n(e.unsure), n(e.up), n(e.down)]),
+    'Entri FAQ yang dipakai atau dinilai: dipakai dalam periode (* ditawarkan sebagai "Apakah maksud Anda…"); suka dan tidak suka sepanjang waktu',
+    ["Entri", "Dipakai", "Ragu*", "Suka", "Tidak suka"],
+    // Entries with neither use nor vote are in the list below.
+    data.entries
+      .filter((e) => e.used + e.unsure + e.up + e.down > 0)
+      .map((e) => [e.title, n(e.used), n(e.unsure), n(e.up), n(e.down)]),
     { id: "t-entri" },
   );
   const unused =
