@@ -58,8 +58,21 @@ export const Config = z
       (v) => (v === "" || v === undefined ? "127.0.0.1" : v),
       z.string().regex(/^[A-Za-z0-9.:_-]+$/, "bukan alamat IP atau nama host"),
     ),
-    /** Where operators find the dashboard (linked from admin messages in a later issue). */
-    DASHBOARD_URL: optionalUrl,
+    /**
+     * Pandu's own supervisor dashboard as people reach it through the reverse proxy, ending in /dasbor
+     * (https://pandu.example.go.id/dasbor): /dasbor sends sign-in links under it. Unset: no dashboard.
+     */
+    DASHBOARD_URL: optionalUrl.pipe(
+      z
+        .string()
+        .refine((u) => /^https?:$/.test(new URL(u).protocol), "harus http:// atau https://")
+        .refine(
+          (u) => /^\/dasbor\/?$/.test(new URL(u).pathname) && new URL(u).search === "",
+          "harus berakhir dengan /dasbor (alamat dasbor Pandu sendiri, tanpa ?…)",
+        )
+        .transform((u) => u.replace(/\/+$/, ""))
+        .optional(),
+    ),
     LOG_LEVEL: z.preprocess((v) => (v === "" || v === undefined ? "info" : v), Level),
     FLOWS_DIR: z.preprocess((v) => (v === "" || v === undefined ? "flows" : v), z.string()),
     /** Session lifetime since the last message; the default covers waiting a day or more for the email token. */
@@ -110,7 +123,8 @@ export const CONFIG_HINTS: Record<keyof Config, string> = {
   PORT: "contoh: PORT=8080 (bilangan 0–65535)",
   METRICS_PORT: "contoh: METRICS_PORT=9464 (bilangan 0–65535, selain PORT)",
   METRICS_HOST: "contoh: METRICS_HOST=127.0.0.1 (atau 0.0.0.0 di dalam kontainer)",
-  DASHBOARD_URL: "contoh: DASHBOARD_URL=https://grafana.example.go.id/d/pandu, atau kosongkan",
+  DASHBOARD_URL:
+    "contoh: DASHBOARD_URL=https://pandu.example.go.id/dasbor (reverse proxy meneruskan /dasbor ke PORT), atau kosongkan",
   LOG_LEVEL: "salah satu dari: fatal, error, warn, info, debug, trace, silent",
   FLOWS_DIR: "contoh: FLOWS_DIR=flows",
   SESSION_TTL_SECONDS: "contoh: SESSION_TTL_SECONDS=604800 (60 s sampai 1 tahun)",

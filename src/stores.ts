@@ -5,11 +5,14 @@
  *   chat-store   sessions, per-chat locks, update dedupe     memory/ · redis/      (hot, short-lived)
  *   faq-log      questions without an answer, 👍/👎            memory/ · redis/
  *   desk-store   cases, audit trail, routes, outbox          memory/ · postgres/   (business records)
+ *   dashboard-store  dashboard sign-in links and sessions,   memory/ · postgres/
+ *                    daily journey and FAQ-use aggregates
  *
  * Stores parse what they read; an unreadable record is skipped or reported,
  * never a crash.
  */
 import type { Case } from "./core/desk/case.ts";
+import type { CaseReport, ReportFilter } from "./core/desk/report.ts";
 import type { FaqGap } from "./core/faq-gap.ts";
 import type { DeadLetter, DrainResult, OutboxItem, OutboxLimits, Sender } from "./core/outbox.ts";
 import type { Address, Delivered } from "./core/protocol.ts";
@@ -66,7 +69,7 @@ export class FencingError extends Error {
 
 // ---------------------------------------------------------------- FAQ log
 
-export type { DeadLetter, FaqGap, OfficeCard };
+export type { CaseReport, DeadLetter, FaqGap, OfficeCard, ReportFilter };
 
 export interface FaqLogOptions {
   /** Distinct gaps kept (default GAP_MAX): the least asked go first. */
@@ -325,6 +328,77 @@ export interface DeskStore {
   dead(limit: number): Promise<DeadLetter[]>;
   /** What waits for staff and for operators: open cases by status, the oldest unclaimed one, dead letters. */
   workload(): Promise<Workload>;
+  /** The dashboard's case numbers for a period and scope (core/desk/report.ts; SQL in PostgreSQL). */
+  caseReport(filter: ReportFilter): Promise<CaseReport>;
+  /** The cases of a period and scope, oldest first, at most `limit` (the CSV export). */
+  reportCases(filter: ReportFilter, limit: number): Promise<Case[]>;
+  /** Every approved route (the weekly digest goes to each verified group). */
+  allRoutes(): Promise<Route[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- dashboard
+
+/** Who signed in to the dashboard and from where; what they may see is worked out from it at every request. */
+export interface DashboardPrincipal {
+  /** The person ("tg:123"). */
+  user: Address;
+  /** Their display name (shown on the pages). */
+  name: string;
+  /** The HR group whose admin asked for the link; absent: a bot admin in a private chat. */
+  group?: Address;
+}
+
+/**
+ * One-time sign-in links and the sessions they open. Only SHA-256 hashes of the
+ * tokens are stored: a database dump signs nobody in.
+ */
+export interface SignInStore {
+  saveLink(hash: string, principal: DashboardPrincipal, expiresAt: number): Promise<void>;
+  /** Takes a link: its principal when it exists and has not expired, and never again (single use, atomic). */
+  takeLink(hash: string, now: number): Promise<DashboardPrincipal | undefined>;
+  saveSession(hash: string, principal: DashboardPrincipal, expiresAt: number): Promise<void>;
+  session(hash: string, now: number): Promise<DashboardPrincipal | undefined>;
+  endSession(hash: string): Promise<void>;
+  /** Deletes expired links and sessions; returns how many. */
+  purgeSignIns(now: number): Promise<number>;
+}
+
+/** Counts of one flow step in one WIB day or one hour. */
+export interface StepCounts {
+  flow: string;
+  state: string;
+  /** Moved to this step from another one. */
+  entered: number;
+  /** Moved from this step to another one. */
+  wentOn: number;
+  /** Reached this step when it ends a journey with success. */
+  completed: number;
+  /** Answers at this step that failed validation. */
+  invalid: number;
+}
+
+/** What the journey counter flushes: already summed per key (no key twice in one list). */
+export interface JourneyBatch {
+  days: (StepCounts & { day: string })[];
+  /** `hour`: ms since epoch at the start of the hour. */
+  hours: (StepCounts & { hour: number })[];
+  faq: { day: string; entry: string; used: number; unsure: number }[];
+}
+
+/**
+ * Durable daily aggregates of the conversations: flow steps (entered, went on,
+ * completed, invalid), FAQ entries used, and hourly step counts for the last
+ * days (who is at which step now). Added to from every instance; never per user.
+ */
+export interface JourneyLog {
+  addJourneys(batch: JourneyBatch): Promise<void>;
+  /** Step counts summed over the WIB days [fromDay, toDay] ("YYYY-MM-DD", inclusive). */
+  steps(fromDay: string, toDay: string): Promise<StepCounts[]>;
+  /** Step counts summed over the hours starting at or after `since`. */
+  recentSteps(since: number): Promise<StepCounts[]>;
+  faqUses(fromDay: string, toDay: string): Promise<{ entry: string; used: number; unsure: number }[]>;
+  /** Deletes hourly rows older than `before`; returns how many. */
+  purgeHours(before: number): Promise<number>;
 }

@@ -1,10 +1,14 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Api } from "grammy";
+import { createDashboardHandler } from "../adapters/http/dashboard.ts";
 import { createHttpServer, type HttpServer, OPS_ROUTES, PUBLIC_ROUTES } from "../adapters/http/server.ts";
+import { JourneyCounter } from "../adapters/journey-counter.ts";
 import { MemoryChatStore } from "../adapters/memory/chat-store.ts";
+import { MemoryDashboardStore } from "../adapters/memory/dashboard-store.ts";
 import { MemoryDeskStore } from "../adapters/memory/desk-store.ts";
 import { MemoryFaqLog } from "../adapters/memory/faq-log.ts";
 import { apiTransformer, createMetrics, type Metrics, turnMetrics, updateType } from "../adapters/metrics.ts";
+import { PostgresDashboardStore } from "../adapters/postgres/dashboard-store.ts";
 import { createPool, PostgresDeskStore } from "../adapters/postgres/desk-store.ts";
 import { migrate } from "../adapters/postgres/migrate.ts";
 import { RedisChatStore } from "../adapters/redis/chat-store.ts";
@@ -16,9 +20,11 @@ import { createTelegramSender } from "../adapters/telegram/sender.ts";
 import type { Config } from "../config.ts";
 import { COMMAND_MENU, GROUP_COMMAND_MENU } from "../core/commands.ts";
 import { Background, routeSenders } from "../desk/background.ts";
+import { Dashboard } from "../desk/dashboard.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../desk/desk.ts";
+import { loadFaq } from "../faq/load.ts";
 import { errorSummary, type Logger } from "../logger.ts";
-import type { ChatStore, DeskStore, FaqLog } from "../stores.ts";
+import type { ChatStore, DeskStore, FaqLog, JourneyLog, SignInStore } from "../stores.ts";
 import { DatabaseClock } from "./clock.ts";
 import { deskSecret } from "./signing.ts";
 import { loadWorld } from "./world.ts";
@@ -60,6 +66,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const faqLogOptions = { retentionMs: config.FAQ_GAP_RETENTION_DAYS * 24 * 3_600_000 };
   let faqLog: FaqLog = new MemoryFaqLog(faqLogOptions);
   let deskStore: DeskStore;
+  // The dashboard's sign-ins and the journey aggregates live beside the desk's records.
+  let dashboardStore: SignInStore & JourneyLog = new MemoryDashboardStore();
   let clock: DatabaseClock | undefined;
   if (config.DATABASE_URL !== undefined) {
     // Migrations first (under an advisory lock: instances starting together apply them once).
@@ -75,6 +83,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       pool,
       onUnreadable: (what, reason) => logger.warn({ what, reason }, "unreadable desk record skipped"),
     });
+    dashboardStore = new PostgresDashboardStore(pool);
     metrics.watchStore("postgres", () => deskStore.ping());
     clock = new DatabaseClock(pool, (err) => logger.warn({ err: errorSummary(err) }, "database clock"));
     await clock.start();
@@ -109,8 +118,19 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     logger.warn("REDIS_URL not set: sessions in memory, lost on restart, one process only");
   }
 
+  // Durable daily journey aggregates for the dashboard: counted in memory, flushed every 30 s and at stop.
+  const journeys = new JourneyCounter(dashboardStore, {
+    now,
+    onError: (err) => logger.warn({ err: errorSummary(err) }, "journey counts not flushed yet"),
+  });
+  journeys.start();
+  const counted = turnMetrics(metrics);
   const hooks: BotHooks = {
-    ...turnMetrics(metrics),
+    ...counted,
+    track: (e) => {
+      counted.track?.(e);
+      journeys.track(e);
+    },
     update: (update, seconds) => {
       metrics.updates.inc({ type: updateType(update) });
       metrics.updateDuration.observe(seconds);
@@ -135,6 +155,15 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     relayPerMinute: config.CASE_RELAY_PER_MINUTE,
     opensPerDay: DEFAULT_DESK_CONFIG.opensPerDay,
     onOpened: (type) => metrics.casesOpened.inc({ type }),
+    weeklyDigest: true,
+  });
+  const faqEntries = (await loadFaq(`${config.FLOWS_DIR}/faq`)).entries.map((e) => ({
+    id: e.id,
+    title: e.title,
+  }));
+  const dashboard = new Dashboard(dashboardStore, dashboardStore, faqLog, deskStore, desk.network, world, {
+    ...(config.DASHBOARD_URL !== undefined ? { url: config.DASHBOARD_URL } : {}),
+    faqEntries,
   });
   metrics.watchDesk(() => desk.health(now()), now);
   const bot = createBot({
@@ -145,6 +174,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     hooks,
     faqLog,
     desk,
+    dashboard,
     now,
     adminIds: config.ADMIN_IDS,
     ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
@@ -170,10 +200,14 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   });
   background.start(500);
   // FAQ gaps past their retention go hourly (recording a gap also drops the expired ones).
-  const purgeGaps = () =>
+  const purgeGaps = () => {
     void faqLog
       .purge(now())
       .catch((err: unknown) => logger.warn({ err: errorSummary(err) }, "faq gap purge"));
+    void dashboard
+      .purge(now())
+      .catch((err: unknown) => logger.warn({ err: errorSummary(err) }, "sign-in purge"));
+  };
   purgeGaps();
   const gapPurger = setInterval(purgeGaps, 3_600_000);
   gapPurger.unref();
@@ -182,6 +216,16 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const http: HttpServer = createHttpServer({
     logger,
     routes: PUBLIC_ROUTES,
+    ...(config.DASHBOARD_URL !== undefined
+      ? {
+          dashboard: createDashboardHandler({
+            dashboard,
+            logger,
+            now,
+            secure: config.DASHBOARD_URL.startsWith("https://"),
+          }),
+        }
+      : {}),
     ...(webhookPath !== undefined
       ? {
           webhookPath,
@@ -244,6 +288,9 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       await http.close();
       await ops.close();
       await background.stop();
+      await journeys
+        .stop()
+        .catch((err: unknown) => logger.warn({ err: errorSummary(err) }, "journey counts lost at stop"));
       clearInterval(gapPurger);
       clock?.stop();
       await deskStore.close();

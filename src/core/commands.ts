@@ -21,6 +21,7 @@ export const GROUP_COMMAND_MENU: { command: string; description: string }[] = [
   { command: "poster", description: "Poster QR tautan Pandu untuk dicetak" },
   { command: "kasus", description: "Kasus terbuka di grup ini; /kasus 12 untuk riwayatnya" },
   { command: "statistik", description: "Statistik kasus instansi grup ini (admin)" },
+  { command: "dasbor", description: "Dasbor kantor: grafik, waktu, kepuasan, ekspor (admin)" },
   { command: "riwayat", description: "Riwayat instansi, permintaan, dan kartu grup ini" },
   { command: "putuskan", description: "Berhenti menerima kasus sebuah instansi (admin)" },
 ];

@@ -154,6 +154,7 @@ export type Effect =
   | { type: "delete-incoming" }
   /** A short notice on a button press (Telegram: answerCallbackQuery text). */
   | { type: "toast"; text: string }
+  /** For metrics and the dashboard; `detail`: the step it came from ("flow/state") on enter, the FAQ entry id on faq. */
   | { type: "track"; event: TrackEvent; flow: string; state: string; detail?: string }
   /** A question the FAQ could not answer with confidence: recorded, masked. */
   | { type: "faq-gap"; text: string; best?: string }

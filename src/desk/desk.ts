@@ -33,6 +33,7 @@ import type {
   Workload,
 } from "../stores.ts";
 import { Contacts } from "./contacts.ts";
+import { WeeklyDigest } from "./digest.ts";
 import { Network, type Reply, type Staff } from "./network.ts";
 
 export type { Reply, Staff };
@@ -60,6 +61,8 @@ export interface DeskConfig {
   opensPerDay: number;
   /** Observer for metrics (cases opened by type). */
   onOpened?: (type: string) => void;
+  /** Every Monday 08:00 WIB, last week's numbers to each verified group (desk/digest.ts). */
+  weeklyDigest?: boolean;
 }
 
 /** Said in the group when a staff message could not be processed (the store is away): nothing is left unsaid. */
@@ -113,6 +116,8 @@ export class Desk {
   readonly network: Network;
   /** Contact cards kept by the offices. */
   readonly contacts: Contacts;
+  /** Last week's numbers to each verified group on Mondays. */
+  readonly digest: WeeklyDigest;
 
   constructor(
     readonly store: DeskStore,
@@ -130,6 +135,7 @@ export class Desk {
       (tx, from, why, now) => this.reroute(tx, from, why, now),
     );
     this.contacts = new Contacts(store, world, this.network);
+    this.digest = new WeeklyDigest(store, this.network, world);
   }
 
   // ---------------------------------------------------------------- user side
@@ -658,6 +664,7 @@ export class Desk {
     // Office cards: ask about old ones, and show users what other instances saved.
     await this.contacts.askStale(now);
     await this.contacts.refresh(now);
+    if (this.config.weeklyDigest === true) await this.digest.run(now);
     return { reminded, purged };
   }
 

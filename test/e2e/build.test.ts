@@ -74,6 +74,7 @@ describe("npm run build → plain node runs the bot, without tsx", () => {
         PORT: "0",
         METRICS_PORT: "0",
         LOG_LEVEL: "info",
+        DASHBOARD_URL: "https://pandu.example.go.id/dasbor",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -105,6 +106,12 @@ describe("npm run build → plain node runs the bot, without tsx", () => {
     expect((await fetch(`${pub}/metrics`)).status).toBe(404);
     expect((await fetch(`${pub}/readyz`)).status).toBe(404);
     expect((await fetch(`${ops}/readyz`)).status).toBe(200);
+    // The supervisor's dashboard on the public port: no page without signing in; Chart.js from node_modules.
+    const dasbor = await fetch(`${pub}/dasbor/kasus`);
+    expect(dasbor.status).toBe(401);
+    expect(dasbor.headers.get("x-frame-options")).toBe("DENY");
+    expect((await fetch(`${pub}/dasbor/aset/chart.umd.min.js`)).status).toBe(200);
+    expect((await fetch(`${ops}/dasbor/kasus`)).status).toBe(404);
     const metrics = await (await fetch(`${ops}/metrics`)).text();
     const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
     expect(metrics).toContain(`pandu_build_info{version="${version}",node="${process.version}"} 1`);

@@ -4,6 +4,7 @@ import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { type BotHooks, createBot } from "../../src/adapters/telegram/bot.ts";
 import { createTelegramSender } from "../../src/adapters/telegram/sender.ts";
 import type { World } from "../../src/core/flow/transition.ts";
+import type { Dashboard } from "../../src/desk/dashboard.ts";
 import type { Desk } from "../../src/desk/desk.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { ChatStore, FaqLog } from "../../src/stores.ts";
@@ -58,6 +59,7 @@ export function createTestBot(
       method: string,
       payload: Record<string, unknown>,
     ) => { error_code: number; description: string } | undefined;
+    dashboard?: Dashboard;
   } = {},
 ) {
   const calls: ApiCall[] = [];
@@ -74,6 +76,7 @@ export function createTestBot(
     ...(options.faqLog !== undefined ? { faqLog: options.faqLog } : {}),
     ...(options.adminIds !== undefined ? { adminIds: options.adminIds } : {}),
     ...(options.desk !== undefined ? { desk: options.desk } : {}),
+    ...(options.dashboard !== undefined ? { dashboard: options.dashboard } : {}),
     now: options.now ?? (() => Date.UTC(2026, 10, 24, 3, 0, 0)),
   });
   let messageId = 1000;

@@ -9,10 +9,10 @@ export interface ReadyReport {
 }
 
 /** What one listener can serve. */
-export type HttpRoute = "webhook" | "healthz" | "readyz" | "metrics";
+export type HttpRoute = "webhook" | "healthz" | "readyz" | "metrics" | "dashboard";
 
-/** The public listener (PORT, behind the reverse proxy): Telegram's webhook and a liveness probe. */
-export const PUBLIC_ROUTES: readonly HttpRoute[] = ["webhook", "healthz"];
+/** The public listener (PORT, behind the reverse proxy): Telegram's webhook, a liveness probe, the dashboard (/dasbor…). */
+export const PUBLIC_ROUTES: readonly HttpRoute[] = ["webhook", "healthz", "dashboard"];
 /** The operators' listener (METRICS_PORT on METRICS_HOST, loopback by default): never the webhook. */
 export const OPS_ROUTES: readonly HttpRoute[] = ["healthz", "readyz", "metrics"];
 
@@ -43,6 +43,8 @@ export interface HttpOptions {
   /** Readiness check behind /readyz; absent = 404. */
   ready?: () => Promise<ReadyReport>;
   metrics?: { render(): Promise<string>; contentType: string };
+  /** Serves every path under /dasbor (adapters/http/dashboard.ts); absent = 404. */
+  dashboard?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /**
    * Called by the server to know the process is shutting down (e.g. a SIGTERM
    * flag set before `close()`): new webhook posts get 503 (Telegram retries),
@@ -118,6 +120,10 @@ export function createHttpServer(options: HttpOptions): HttpServer {
         "http request",
       );
     });
+    if (route === "dashboard" && options.dashboard !== undefined) {
+      void options.dashboard(req, res);
+      return;
+    }
     if (route === "webhook") {
       const work = webhook(req, res).catch((error: unknown) => {
         log.error({ err: errorSummary(error), route }, "webhook request failed");
@@ -297,6 +303,7 @@ function routeOf(path: string, webhookPath: string | undefined): Route {
   if (path === "/healthz") return "healthz";
   if (path === "/readyz") return "readyz";
   if (path === "/metrics") return "metrics";
+  if (path === "/dasbor" || path.startsWith("/dasbor/")) return "dashboard";
   if (webhookPath !== undefined && path === webhookPath) return "webhook";
   return "unknown";
 }

@@ -1,4 +1,5 @@
 import { Case, ERASED, isOpen, median, waitingSince } from "../../core/desk/case.ts";
+import { type CaseReport, computeReport, type ReportFilter, reportCases } from "../../core/desk/report.ts";
 import {
   type Attempt,
   type Claim,
@@ -260,6 +261,20 @@ export class MemoryDeskStore implements DeskStore {
       ...(oldestUnclaimedAt !== undefined ? { oldestUnclaimedAt } : {}),
       deadLetters: this.deadLetters.size,
     };
+  }
+
+  async caseReport(filter: ReportFilter): Promise<CaseReport> {
+    return computeReport(this.all(), filter, (address) => this.groups.get(address)?.title);
+  }
+
+  async reportCases(filter: ReportFilter, limit: number): Promise<Case[]> {
+    return reportCases(this.all(), filter, limit);
+  }
+
+  async allRoutes(): Promise<Route[]> {
+    return [...this.routes.values()]
+      .sort((a, b) => (a.instansi < b.instansi ? -1 : 1))
+      .map((r) => ({ ...r }));
   }
 
   async ping(): Promise<boolean> {

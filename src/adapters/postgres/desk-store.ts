@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { Case, ERASED } from "../../core/desk/case.ts";
+import type { CaseReport, ReportFilter } from "../../core/desk/report.ts";
 import {
   type Attempt,
   type Claim,
@@ -34,6 +35,7 @@ import type {
   Workload,
 } from "../../stores.ts";
 import { SWEEP_PACE_AFTER_MS, SWEEP_WINDOWS_AFTER_MS } from "../../stores.ts";
+import { reportWhere, selectCaseReport } from "./case-report.ts";
 
 export interface PostgresDeskStoreOptions {
   pool: pg.Pool;
@@ -513,6 +515,27 @@ export class PostgresDeskStore implements DeskStore {
       ...(oldestUnclaimedAt !== undefined ? { oldestUnclaimedAt } : {}),
       deadLetters: Number(r.dead),
     };
+  }
+
+  caseReport(filter: ReportFilter): Promise<CaseReport> {
+    return selectCaseReport(this.pool, filter);
+  }
+
+  async reportCases(filter: ReportFilter, limit: number): Promise<Case[]> {
+    const params: unknown[] = [];
+    const where = reportWhere(filter, params);
+    const { rows } = await this.pool.query<CaseRow>(
+      `select ${CASE_COLUMNS} from cases where ${where} order by created_at, id limit ${Math.max(0, Math.floor(limit))}`,
+      params,
+    );
+    return rows.flatMap((r) => this.toCase(r) ?? []);
+  }
+
+  async allRoutes(): Promise<Route[]> {
+    const { rows } = await this.pool.query<{ instansi: string; group_addr: string; since: Date }>(
+      'select instansi, group_addr, since from routes order by instansi collate "C"',
+    );
+    return rows.map((r) => ({ instansi: r.instansi, group: r.group_addr, since: r.since.getTime() }));
   }
 
   async ping(): Promise<boolean> {

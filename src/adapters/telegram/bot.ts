@@ -10,6 +10,7 @@ import { formatGaps } from "../../core/faq-gap.ts";
 import type { World } from "../../core/flow/transition.ts";
 import { type ButtonView, toAddress } from "../../core/protocol.ts";
 import { type GroupState, parseGroupState } from "../../desk/contacts.ts";
+import type { Dashboard } from "../../desk/dashboard.ts";
 import { DEFAULT_DESK_CONFIG, Desk, STAFF_MESSAGE_NOT_SENT, type Staff } from "../../desk/desk.ts";
 import { errorSummary, type Logger } from "../../logger.ts";
 import type { ChatStore, FaqLog } from "../../stores.ts";
@@ -18,6 +19,7 @@ import { MemoryChatStore } from "../memory/chat-store.ts";
 import { MemoryDeskStore } from "../memory/desk-store.ts";
 import { MemoryFaqLog } from "../memory/faq-log.ts";
 import { posterPng } from "../poster.ts";
+import { handleDasbor } from "./dashboard-command.ts";
 import { CHANNEL, replyIO, toKeyboard } from "./render.ts";
 import { toEvent } from "./to-event.ts";
 
@@ -49,6 +51,8 @@ export interface BotOptions {
   adminIds?: number[];
   /** The HR desk; an in-memory one (no HR group) when absent. */
   desk?: Desk;
+  /** The supervisor's dashboard (/dasbor); absent: /dasbor says it is not enabled. */
+  dashboard?: Dashboard;
 }
 
 export const DEFAULT_SESSION_TTL = 7 * 24 * 3600;
@@ -277,6 +281,8 @@ export function createBot(
         "Untuk menghubungkan grup ini ke instansi: /hubungkan <nama instansi>.",
     );
   });
+  // /dasbor: a one-time dashboard link, sent privately (adapters/telegram/dashboard-command.ts).
+  anywhere.command("dasbor", (ctx) => handleDasbor(ctx, { dashboard: options.dashboard, now, isChatAdmin }));
   anywhere.command("statistik", async (ctx, next) => {
     if (ctx.from === undefined) return next();
     const chat = ctx.chat;

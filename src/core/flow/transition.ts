@@ -751,8 +751,10 @@ class Run {
       history = [...history, this.key].slice(-HISTORY_MAX);
     }
     if (target.key === MENU_KEY) history = [];
+    const from = this.key;
     this.session = { ...this.session, flow: target.flow, state: target.id, history, fails: 0 };
-    this.track("enter", target.key);
+    // The step it came from: the dashboard's journeys count who went on from each step.
+    this.track("enter", target.key, from);
     if (target.end === "success") this.track("complete", target.key);
     this.prompt();
   }
