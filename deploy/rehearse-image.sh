@@ -21,6 +21,7 @@ cp -R "$root/src" "$work/build/src"
 cp "$root/package.json" "$work/run/"
 cp -R "$work/build/node_modules" "$work/build/dist" "$work/run/"
 cp -R "$root/flows" "$work/run/flows"
+cp -R "$root/migrations" "$work/run/migrations"
 cd "$work/run"
 if [ -e node_modules/tsx ] || [ -e node_modules/typescript ]; then
   say "dev dependencies left in the image (tsx/typescript)" >&2; exit 1
@@ -31,6 +32,20 @@ out="$(env -i PATH="$PATH" node dist/main.js 2>&1)" && { say "main.js without BO
 grep -q "BOT_TOKEN belum diisi" <<<"$out" || { say "unexpected start-up failure: $out" >&2; exit 1; }
 say "node dist/main.js loads with production dependencies only (no BOT_TOKEN → exit 1, as intended)"
 node dist/cli.js flows check
+# The migrations travel with the image: with a database at hand, the built CLI applies every one
+# of them on a schema of its own (then drops it).
+if [ -n "${DATABASE_URL:-}" ]; then
+  schema="rehearse_$$"
+  url="$(node -e 'const u=new URL(process.argv[1]);u.searchParams.set("options","-c search_path="+process.argv[2]);console.log(u.toString())' "$DATABASE_URL" "$schema")"
+  node -e 'const pg=require("pg");const c=new pg.Client(process.argv[1]);c.connect().then(()=>c.query(`create schema "${process.argv[2]}"`)).then(()=>c.end())' "$DATABASE_URL" "$schema"
+  status=0
+  DATABASE_URL="$url" node dist/cli.js db migrate && DATABASE_URL="$url" node dist/cli.js db status || status=1
+  node -e 'const pg=require("pg");const c=new pg.Client(process.argv[1]);c.connect().then(()=>c.query(`drop schema "${process.argv[2]}" cascade`)).then(()=>c.end())' "$DATABASE_URL" "$schema"
+  [ "$status" = 0 ] || { say "the image's migrations did not apply" >&2; exit 1; }
+  say "migrations: $(ls migrations | wc -l) files applied by the built CLI on a fresh schema"
+else
+  say "DATABASE_URL not set: migrations copied, not applied"
+fi
 
 # The HEALTHCHECK command, taken from the Dockerfile itself.
 health_js="$(node -e '
