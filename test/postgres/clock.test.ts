@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresDeskStore } from "../../src/adapters/postgres/desk-store.ts";
 import { DatabaseClock } from "../../src/app/clock.ts";
-import type { OutboxItem, SendOutcome } from "../../src/stores.ts";
+import type { OutboxItem, SendOutcome } from "../../src/core/outbox.ts";
 import { freshSchema, PG_SUITE, SKIP_PG, type TestSchema } from "../helpers/postgres.ts";
 
 const FIVE_MINUTES = 5 * 60_000;
