@@ -127,6 +127,8 @@ async function main(): Promise<void> {
     byKind: {} as Record<string, number>,
     ignored: {} as Record<string, number>,
     caseSaves: {} as Record<string, number>,
+    audits: {} as Record<string, number>,
+    skipped: 0,
     counts: {} as Record<string, number>,
     states: new Set<string>(),
   };
@@ -152,6 +154,8 @@ async function main(): Promise<void> {
     add(total.byKind, s.byKind);
     add(total.ignored, s.ignored);
     add(total.caseSaves, s.caseSaves);
+    add(total.audits, s.audits);
+    total.skipped += s.skipped;
     add(total.counts, result.counts);
     for (const st of s.statesReached) total.states.add(st);
     for (const v of result.violations)
@@ -181,6 +185,8 @@ async function main(): Promise<void> {
   console.log(
     `API calls ${fmt(total.apiCalls)} · outbox deliveries ${fmt(total.outboxSent)} · cases ${fmt(total.cases)} · case saves: ${table(total.caseSaves)}`,
   );
+  console.log(`desk and HR network actions (audit rows by kind): ${table(total.audits)}`);
+  console.log(`actions skipped (a group the bot is not in) ${fmt(total.skipped)}`);
   const missing = allStates.filter((k) => !total.states.has(k));
   console.log(
     `flow states reached ${total.states.size}/${allStates.length}${missing.length > 0 ? ` (never: ${missing.join(", ")})` : ""}`,
