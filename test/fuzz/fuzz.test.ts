@@ -5,6 +5,7 @@ import { holdsSecret } from "../../src/core/validate/secret.ts";
 import {
   ACTORS,
   type Action,
+  FORUM_GROUP,
   SECRET_SENTENCES,
   type SessionSeed,
   scriptDigits,
@@ -136,7 +137,10 @@ const text = (user: number, t: string): Action => ({
 });
 const flush: Action = { kind: "flush", dt: 0 };
 
-const REPRODUCTIONS: Record<string, { seeds?: SessionSeed[]; caseOwner?: number; actions: Action[] }> = {
+const REPRODUCTIONS: Record<
+  string,
+  { seeds?: SessionSeed[]; caseOwner?: number; caseInstansi?: string; actions: Action[] }
+> = {
   "feedback-var-too-long": {
     // After rating a resolved case the user leaves a 300-character comment.
     seeds: seeds(1001, { flow: "kasus", state: "komentar", vars: { "kasus-dinilai": "1" } }),
@@ -229,6 +233,26 @@ const REPRODUCTIONS: Record<string, { seeds?: SessionSeed[]; caseOwner?: number;
       text(1005, "/faqgap"),
     ],
   },
+  "reopen-into-unreachable-group": {
+    // Case #1 in the forum resolved; the bot is removed from the forum (route broken); the user presses
+    // "🔄 Masalah belum selesai": the case went back to the broken group, its card bounced (403) and
+    // stayed nowhere, while the user read "dikirim ke petugas yang sama".
+    caseOwner: 1001,
+    caseInstansi: "kota bandung",
+    actions: [
+      {
+        kind: "group-callback",
+        group: "forum",
+        from: 901,
+        data: { from: "replay", back: 0, pick: 1 },
+        dt: 60_000,
+      },
+      flush,
+      { kind: "my-chat-member", chat: FORUM_GROUP, status: "kicked", dt: 1000 },
+      { kind: "callback", user: 1001, data: { from: "replay", back: 0, pick: 6 }, dt: 1000 },
+      flush,
+    ],
+  },
   "empty-button-label": {
     seeds: seeds(1003, { flow: "kasus", state: "selesai", vars: { "kembali-label": "" } }),
     actions: [text(1003, "/bantuan")],
@@ -240,7 +264,7 @@ describe("fuzz: bugs it found stay fixed", () => {
     it(id, async () => {
       const result = await runScenario(world, {
         seeds: repro.seeds ?? USERS.map(() => none),
-        caseInstansi: "kab bogor",
+        caseInstansi: repro.caseInstansi ?? "kab bogor",
         ...(repro.caseOwner !== undefined ? { caseOwner: repro.caseOwner } : {}),
         actions: repro.actions,
       });
