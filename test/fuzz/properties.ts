@@ -29,7 +29,11 @@
  *               in it). A secret typed inside a sentence, a caption or an edit
  *               (SECRET_SENTENCES) is never sent by the bot (only deleted), saved in a session
  *               or a case, recorded as an FAQ gap or logged. FAQ gaps hold nobody's personal
- *               data.
+ *               data. Erasure: once the bot told a user their data is deleted (/hapusdata), and
+ *               the queued card edits are delivered, nothing of that user (NIP in any digits,
+ *               name, emails) is left in the desk store (cases, audit, outbox, dead letters,
+ *               claims, cards), the FAQ log or the chat store, every card of their cases still
+ *               in a reachable group was edited, and no later edit of those cards carries them.
  * 5. limits     Telegram limits on every payload: text 1..4096, caption ≤ 1024, callback
  *               data 1..64 bytes, ≤ 100 buttons, toast ≤ 200, ≤ 50 inline results, topic
  *               name 1..128, well-formed UTF-16 (no half of a surrogate pair).
@@ -40,6 +44,7 @@ import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { MemoryDeskStore } from "../../src/adapters/memory/desk-store.ts";
 import { MemoryFaqLog } from "../../src/adapters/memory/faq-log.ts";
 import { Case, isOpen } from "../../src/core/desk/case.ts";
+import { MSG } from "../../src/core/flow/messages.ts";
 import type { World } from "../../src/core/flow/transition.ts";
 import type { OutboxItem } from "../../src/core/outbox.ts";
 import { parseSession } from "../../src/core/session.ts";
@@ -134,6 +139,8 @@ export interface FuzzStats {
   statesReached: Set<string>;
   /** Audit rows written, by kind: what the desk and the HR network did (claims filed and decided, routes, cards…). */
   audits: Record<string, number>;
+  /** Successful /hapusdata whose aftermath was scanned. */
+  erasures: number;
 }
 
 export interface RunResult {
@@ -379,11 +386,12 @@ interface DeskInternals {
 /**
  * The in-memory desk store, remembering every case written (and whether that write routed the case
  * somewhere: `onRouted` is asked at that moment), every audit kind of the transactions that committed,
- * and exposing the records it keeps.
+ * every erasure, and exposing the records it keeps.
  */
 class RecordingDeskStore extends MemoryDeskStore {
   readonly saves: unknown[] = [];
   readonly audits: Record<string, number> = {};
+  readonly erasures: { user: string; cases: Case[] }[] = [];
   /** Called after a write that opens, moves or reopens a case, inside its transaction. */
   onRouted?: (c: Case, before: Case | undefined) => void;
 
@@ -410,6 +418,7 @@ class RecordingDeskStore extends MemoryDeskStore {
       recording.eraseUser = async (user, now) => {
         const erased = await tx.eraseUser(user, now);
         for (const c of erased) record(c);
+        this.erasures.push({ user, cases: erased });
         return erased;
       };
       recording.record = async (event) => {
@@ -451,6 +460,10 @@ class RecordingFaqLog extends MemoryFaqLog {
   override async gap(maskedText: string, best: string | undefined, now: number): Promise<void> {
     this.recorded.push(maskedText);
     return super.gap(maskedText, best, now);
+  }
+  /** Everything it holds, as stored: masked texts, best hits. */
+  held(): unknown[] {
+    return [...(this as unknown as { entries: Map<string, unknown> }).entries.values()];
   }
 }
 
@@ -602,6 +615,7 @@ function newStats(): FuzzStats {
     caseSaves: {},
     statesReached: new Set(),
     audits: {},
+    erasures: 0,
   };
 }
 
@@ -650,7 +664,8 @@ class FuzzRun {
   private readonly absent = new Set<number>();
   /** Old chat id → new one, for a group that became a supergroup: Telegram refuses the old id (400, its new id). */
   private readonly migrated = new Map<number, number>();
-
+  /** Cards of erased cases: "group|message" → the former owner; no later edit of them may carry that user's data. */
+  private readonly erasedCards = new Map<string, number>();
   private updateId = 0;
   private readonly messageIds = new Map<number, number>();
   private checked = { calls: 0, logs: 0, writes: 0, saves: 0, gaps: 0 };
@@ -1604,6 +1619,88 @@ class FuzzRun {
         );
     }
     await this.check();
+    // Told their data is deleted: once the queued card edits are delivered, nothing of theirs is left.
+    const erased = during.find(
+      (c) =>
+        c.method === "sendMessage" &&
+        c.ok &&
+        c.payload.chat_id === privateChat &&
+        c.payload.text === MSG.erased,
+    );
+    if (erased !== undefined && privateChat !== undefined) {
+      const since = this.calls.length;
+      await this.flush();
+      this.checkErased(privateChat, since);
+    }
+  }
+
+  // ---------------------------------------------------------------- erasure
+
+  /**
+   * After user `user`'s /hapusdata (and the delivery of what it queued, from call `since` on): no NIP
+   * (any digits), name or email of theirs in any record of the desk store, the FAQ log or the chat
+   * store, and every card of their erased cases that sits in a group the bot is in was edited.
+   * A user who acted as staff keeps their Telegram name where it names the staff member (who took a
+   * case, asked for or decided a claim, edited a card): that is not data they gave as a user.
+   */
+  private checkErased(user: number, since: number): void {
+    this.stats.erasures++;
+    const staff = this.staffActors.has(user);
+    const d = this.cases.internals();
+    const found: string[] = [];
+    const scan = (where: string, value: unknown, nameToo: boolean) => {
+      for (const f of sentinelsIn(strings(value).join("\n")))
+        if (f.user === user && (nameToo || f.what === "NIP" || f.what.includes("@")))
+          found.push(`${where}: ${f.what} in "…${f.excerpt}…"`);
+    };
+    for (const [id, raw] of d.cases) {
+      const { claimedBy, ...rest } = JSON.parse(raw) as { claimedBy?: unknown };
+      scan(`case #${id}`, rest, true);
+      scan(`case #${id} (claimed by)`, claimedBy, !staff);
+    }
+    for (const row of d.audit.values()) scan(`audit row ${row.id} (${row.kind})`, row, !staff);
+    for (const item of this.cases.queued()) scan(`outbox item ${item.id}`, item, !staff);
+    for (const [id, letter] of d.deadLetters) scan(`dead letter ${id}`, letter, !staff);
+    for (const claim of d.claims.values()) scan(`claim #${claim.id}`, claim, !staff);
+    for (const card of d.cards.values()) scan(`office card ${card.instansi}`, card, !staff);
+    for (const gap of this.faqLog.held()) scan("FAQ gap", gap, true);
+    for (const [chat, entry] of this.store.all())
+      if (entry.json !== undefined) scan(`chat store ${chat}`, entry.json, true);
+    if (found.length > 0)
+      this.fail(
+        "privacy",
+        "erasure-left",
+        `after user ${user}'s /hapusdata: ${found.slice(0, 5).join("; ")}${found.length > 5 ? ` (+${found.length - 5})` : ""}`,
+        found,
+        found[0],
+      );
+    // Their cards in the groups: edited to drop the personal fields (unless the bot is no longer there).
+    const sent = this.calls.slice(since);
+    const erasures = this.cases.erasures;
+    const mine = erasures.filter((e) => e.user === `tg:${user}`);
+    erasures.splice(0, erasures.length, ...erasures.filter((e) => e.user !== `tg:${user}`));
+    for (const erasure of mine)
+      for (const c of erasure.cases) {
+        if (c.card === undefined) continue;
+        const chat = tgId(c.group);
+        this.erasedCards.set(`${chat}|${c.card}`, user);
+        if (this.absent.has(chat) || this.migrated.has(chat)) continue;
+        const edited = sent.some(
+          (call) =>
+            call.method === "editMessageText" &&
+            call.ok &&
+            Number(call.payload.chat_id) === chat &&
+            String(call.payload.message_id) === c.card &&
+            String(call.payload.text).includes("Data pribadi dihapus"),
+        );
+        if (!edited)
+          this.fail(
+            "privacy",
+            "erasure-card-unedited",
+            `after user ${user}'s /hapusdata the card of case #${c.id} in group ${chat} (message ${c.card}) was not edited`,
+            c,
+          );
+      }
   }
 
   // ------------------------------------------------------------------ checks
@@ -1812,6 +1909,18 @@ class FuzzRun {
           f.what === foldText(ACTORS.get(f.user)!.name)
         ),
     );
+    if (typeof to === "number" && to < 0 && method === "editMessageText") {
+      const owner = this.erasedCards.get(`${to}|${String(payload.message_id)}`);
+      const kept = found.filter((f) => f.user === owner);
+      if (kept.length > 0)
+        this.fail(
+          "privacy",
+          "erased-card-edit",
+          `an edit of the card of an erased case in group ${to} carries user ${owner}'s ${kept.map((f) => f.what).join(", ")}`,
+          call,
+          text.slice(0, 200),
+        );
+    }
     if (found.length === 0) return;
     const owners = found.map((f) => f.user);
     const seen = found.map((f) => `${f.user}'s ${f.what} in "…${f.excerpt}…"`).join("; ");
