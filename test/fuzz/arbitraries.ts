@@ -142,6 +142,8 @@ export type SignedKind = "c" | "n" | "h" | "d";
 export type Tamper = "none" | "sig" | "body" | "nosig" | "extra" | "cut";
 /** Where a signed button is pressed: the chat it was sent to, the presser's private chat, or a group. */
 export type PressAt = "same" | "private" | GroupKey;
+/** Where a journey's case goes: an office named in the instansi step, or an office's start link. */
+export type JourneyOffice = "kab bogor" | "kota bandung" | "kota surabaya" | "link-32_01" | "link-32_73";
 /** The bot's membership as my_chat_member reports it; "administrator-topics" may also manage forum topics. */
 export type BotStatus = "member" | "kicked" | "left" | "administrator" | "administrator-topics";
 
@@ -207,6 +209,13 @@ export type Action = { dt: number } & (
     }
   /** The small group becomes a supergroup (migrate_to_chat_id, then migrate_from_chat_id in the new chat); once. */
   | { kind: "migrate" }
+  /**
+   * A user walks the email-case journey (several updates): from /start naming an office (HR group,
+   * forum, fallback desk) or from an office's start link, all of it or its first `steps` steps.
+   */
+  | { kind: "journey"; user: number; office: JourneyOffice; steps: number }
+  /** A user ends their case ("/batal", then "❌ Batalkan kasus" if `cancel`) and asks /hapusdata. */
+  | { kind: "erase"; user: number; cancel: boolean }
   /** Delivers the desk outbox (the runtime's loop does this every second). */
   | { kind: "flush" }
   /** Time passes (minutes to months) and the desk's periodic work runs. */
@@ -1029,6 +1038,31 @@ export function actionArb(world: World): fc.Arbitrary<Action> {
       ),
     },
     { weight: 1, arbitrary: a(fc.record({ kind: fc.constant("migrate" as const) })) },
+    // Whole journeys: a case opened (more cases to route, move, erase), a case ended and the data erased.
+    {
+      weight: 3,
+      arbitrary: a(
+        fc.record({
+          kind: fc.constant("journey" as const),
+          user,
+          office: fc.constantFrom<JourneyOffice>(
+            "kab bogor",
+            "kota bandung",
+            "kota surabaya",
+            "link-32_01",
+            "link-32_73",
+          ),
+          steps: fc.oneof(
+            { arbitrary: fc.constant(99), weight: 4 },
+            { arbitrary: fc.integer({ min: 1, max: 9 }), weight: 1 },
+          ),
+        }),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: a(fc.record({ kind: fc.constant("erase" as const), user, cancel: fc.boolean() })),
+    },
     { weight: 2, arbitrary: a(fc.record({ kind: fc.constant("flush" as const) })) },
     {
       weight: 1,

@@ -166,9 +166,16 @@ export interface KnownIssue {
  * regression test in fuzz.test.ts turns red: delete the entry then.
  */
 export const KNOWN_ISSUES: KnownIssue[] = [
-  // Empty: the seven issues the first runs found (long comment in the session, over-long staff reply and
+  // The seven issues the first runs found (long comment in the session, over-long staff reply and
   // /hubungkan echo, captions cut in a surrogate pair, names in FAQ gaps, a second open case on reopen,
   // empty button labels) are fixed; their reproductions stay in fuzz.test.ts as regression tests.
+  {
+    id: "open-cases-stay-after-move",
+    codes: ["privacy:group-lost-approval"],
+    subject: /^group -?\d+ approved for nothing now; /,
+    summary:
+      "A group keeps receiving the personal data of its open cases (the card of a case not yet delivered, relayed user messages, added data, card edits) after it lost every approval: a bot admin approved another group's claim for its only instansi (Network.decide: 'Kasus yang sudah ada di sini tetap di sini') or it ran /putuskan. Fixing it is a trust decision: move the open cases with the route (a wrong approval would then take the real office's open cases too) or hold them (reroute along the fallback chain, or send nothing until a group is approved again). Reproduction in fuzz.test.ts ('open-cases-stay-after-move').",
+  },
 ];
 
 export function knownIssueOf(code: string, subject: string | undefined): KnownIssue | undefined {
@@ -339,6 +346,8 @@ interface Call {
   ok: boolean;
   /** For a call to a group: the users whose data that group was entitled to at that moment. */
   entitled?: Set<number>;
+  /** …and those with a case routed there while it was approved, which has lost every approval since. */
+  held?: Set<number>;
 }
 
 interface BotMessage {
@@ -664,6 +673,8 @@ class FuzzRun {
   private readonly absent = new Set<number>();
   /** Old chat id → new one, for a group that became a supergroup: Telegram refuses the old id (400, its new id). */
   private readonly migrated = new Map<number, number>();
+  /** Case id → whether its last routing went to a group that was approved for it then. */
+  private readonly routedApproved = new Map<string, boolean>();
   /** Cards of erased cases: "group|message" → the former owner; no later edit of them may carry that user's data. */
   private readonly erasedCards = new Map<string, number>();
   private updateId = 0;
@@ -723,6 +734,7 @@ class FuzzRun {
     // Every time the desk routes a case (opens, moves, reopens it), the group must be one it may go to.
     this.cases.onRouted = (c, before) => {
       const why = this.refusal(c.group, c, true);
+      this.routedApproved.set(c.id, why === undefined);
       if (why === undefined) return;
       const event = before === undefined ? "opened" : before.group !== c.group ? "moved" : "reopened";
       this.fail(
@@ -786,16 +798,22 @@ class FuzzRun {
     return undefined;
   }
 
-  /** The users whose data group `chat` is entitled to now: a case of theirs routed there, the group approved. */
-  private entitledIn(chat: number): Set<number> {
+  /**
+   * The users whose data group `chat` is entitled to now (a case of theirs routed there, the group
+   * approved), and those whose case was routed there while it was approved and who are not (`held`).
+   */
+  private entitledIn(chat: number): { entitled: Set<number>; held: Set<number> } {
     const group = `tg:${chat}`;
-    const out = new Set<number>();
+    const entitled = new Set<number>();
+    const held = new Set<number>();
     for (const c of this.cases.allCases()) {
       const owner = tgId(c.user);
-      if (c.group !== group || Number.isNaN(owner) || out.has(owner)) continue;
-      if (this.refusal(group, c, false) === undefined) out.add(owner);
+      if (c.group !== group || Number.isNaN(owner) || entitled.has(owner)) continue;
+      if (this.refusal(group, c, false) === undefined) entitled.add(owner);
+      else if (this.routedApproved.get(c.id) === true) held.add(owner);
     }
-    return out;
+    for (const owner of entitled) held.delete(owner);
+    return { entitled, held };
   }
 
   // ------------------------------------------------------------- violations
@@ -840,7 +858,7 @@ class FuzzRun {
       payload,
       result,
       ok,
-      ...(ok && chat < 0 ? { entitled: this.entitledIn(chat) } : {}),
+      ...(ok && chat < 0 ? this.entitledIn(chat) : {}),
     });
     const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
     if ((method === "sendMessage" || method === "sendPhoto") && typeof messageId === "number") {
@@ -874,17 +892,7 @@ class FuzzRun {
     await this.flush();
     const owner = scenario.caseOwner;
     if (owner !== undefined) {
-      const actor = ACTORS.get(owner)!;
-      await this.privateText(owner, "/start", true);
-      await this.tapLabel(owner, "📧 Email salah / tidak sesuai");
-      await this.tapLabel(owner, "Email terdaftar salah / bukan milik saya");
-      await this.privateText(owner, actor.nip, false);
-      await this.privateText(owner, actor.name, false);
-      await this.privateText(owner, actor.emailOld, false);
-      await this.privateText(owner, actor.emailNew, false);
-      await this.privateText(owner, scenario.caseInstansi, false);
-      await this.callback(owner, { from: "replay", back: 0, pick: 0 });
-      await this.tapLabel(owner, "✅ Kirim ke petugas");
+      await this.emailJourney(owner, "/start", scenario.caseInstansi, Number.POSITIVE_INFINITY, true);
       const open = await this.cases.tx((tx) => tx.openCaseOf(`tg:${owner}`));
       if (open === undefined) this.fail("no-error", "setup", `setup: user ${owner} could not open a case`);
       await this.flush();
@@ -905,15 +913,48 @@ class FuzzRun {
     await this.check();
   }
 
-  private async tapLabel(user: number, label: string): Promise<void> {
+  /** Presses the newest button with this label in the user's chat; without one, false (and in setup, a failure). */
+  private async tapLabel(user: number, label: string, strict = true): Promise<boolean> {
     for (const m of [...(this.botMessages.get(user) ?? [])].reverse()) {
       const b = m.buttons.find((x) => x.text === label && x.data !== undefined);
       if (b !== undefined) {
         await this.deliver(this.callbackUpdate(user, b.data!, m.messageId, user));
-        return;
+        return true;
       }
     }
-    this.fail("no-error", "setup", `setup: no button "${label}" in the chat of ${user}`);
+    if (strict) this.fail("no-error", "setup", `setup: no button "${label}" in the chat of ${user}`);
+    return false;
+  }
+
+  /**
+   * The email-case journey as a user walks it, from `start` (/start, or an office's start link, which
+   * skips the instansi question: `instansi` undefined), its first `steps` steps; a missing button ends it.
+   */
+  private async emailJourney(
+    user: number,
+    start: string,
+    instansi: string | undefined,
+    steps: number,
+    strict: boolean,
+  ): Promise<void> {
+    const actor = ACTORS.get(user)!;
+    const plan: (() => Promise<boolean | undefined>)[] = [
+      () => this.privateText(user, start, true).then(() => true),
+      () => this.tapLabel(user, "📧 Email salah / tidak sesuai", strict),
+      () => this.tapLabel(user, "Email terdaftar salah / bukan milik saya", strict),
+      () => this.privateText(user, actor.nip, false).then(() => true),
+      () => this.privateText(user, actor.name, false).then(() => true),
+      () => this.privateText(user, actor.emailOld, false).then(() => true),
+      () => this.privateText(user, actor.emailNew, false).then(() => true),
+      ...(instansi !== undefined
+        ? [
+            () => this.privateText(user, instansi, false).then(() => true),
+            () => this.callback(user, { from: "replay", back: 0, pick: 0 }).then(() => true),
+          ]
+        : []),
+      () => this.tapLabel(user, "✅ Kirim ke petugas", strict),
+    ];
+    for (const step of plan.slice(0, steps)) if ((await step()) === false || this.stopped) return;
   }
 
   // -------------------------------------------------------------- updates
@@ -1374,6 +1415,22 @@ class FuzzRun {
       case "migrate":
         await this.migrate();
         break;
+      case "journey": {
+        const link = action.office.startsWith("link-") ? `/start i-${action.office.slice(5)}` : undefined;
+        await this.emailJourney(
+          action.user,
+          link ?? "/start",
+          link === undefined ? action.office : undefined,
+          action.steps,
+          false,
+        );
+        break;
+      }
+      case "erase":
+        await this.privateText(action.user, "/batal", true);
+        if (action.cancel) await this.tapLabel(action.user, "❌ Batalkan kasus", false);
+        await this.privateText(action.user, "/hapusdata", true);
+        break;
       case "inline-query":
         await this.deliver(
           this.update({
@@ -1410,9 +1467,9 @@ class FuzzRun {
     if ((index + 1) % (this.options.flushEvery ?? 10) === 0 && action.kind !== "flush") await this.flush();
   }
 
-  /** True (and counted) when the bot is not in the group: Telegram sends no update from it. */
+  /** True (and counted) when the bot is not in the group, or the group is now another chat: Telegram sends no update from it. */
   private skipAbsent(chat: number): boolean {
-    if (!this.absent.has(chat)) return false;
+    if (!this.absent.has(chat) && !this.migrated.has(chat)) return false;
     this.stats.skipped++;
     return true;
   }
@@ -1616,6 +1673,45 @@ class FuzzRun {
           `unanswered-${expectation.need}`,
           `no ${expectation.need === "callback" ? "answerCallbackQuery" : expectation.need === "inline" ? "answerInlineQuery" : "API call to the chat"} for this update (calls: ${during.map((c) => c.method).join(", ") || "none"})`,
           update,
+        );
+    }
+    // A secret the engine reads (a text, a photo caption, an edit) in a private chat is deleted at once.
+    const typed = update as {
+      message?: {
+        message_id: number;
+        chat: { id: number; type: string };
+        text?: string;
+        caption?: string;
+        photo?: unknown;
+      };
+      edited_message?: {
+        message_id: number;
+        chat: { id: number; type: string };
+        text?: string;
+        caption?: string;
+      };
+    };
+    const read = typed.message ?? typed.edited_message;
+    const readText =
+      read === undefined || read.chat.type !== "private"
+        ? undefined
+        : (read.text ??
+          (typed.message === undefined || typed.message.photo !== undefined ? read.caption : undefined));
+    const secret = readText === undefined || duplicate ? undefined : secretIn(readText);
+    if (secret !== undefined && read !== undefined) {
+      const deleted = during.some(
+        (c) =>
+          c.method === "deleteMessage" &&
+          Number(c.payload.chat_id) === read.chat.id &&
+          Number(c.payload.message_id) === read.message_id,
+      );
+      if (!deleted)
+        this.fail(
+          "privacy",
+          "secret-not-deleted",
+          `a message holding the secret "${secret}" was not deleted`,
+          update,
+          secret,
         );
     }
     await this.check();
@@ -1950,12 +2046,17 @@ class FuzzRun {
     const allowed = call.entitled ?? new Set<number>();
     const strangers = owners.filter((o) => !allowed.has(o));
     if (strangers.length > 0) {
+      // A group that got the case while approved and has lost every approval since (a move, /putuskan)
+      // is told apart from one that was never entitled: see KNOWN_ISSUES.
+      const lost = strangers.every((o) => call.held?.has(o) === true);
       this.fail(
         "privacy",
-        "group",
-        `${method} to group ${to} carries data of user(s) ${strangers.join(", ")}, who have no case routed there while it is approved: ${seen}`,
+        lost ? "group-lost-approval" : "group",
+        lost
+          ? `${method} to group ${to} carries data of user(s) ${strangers.join(", ")}: their case came there while it was approved, and it is approved for nothing now: ${seen}`
+          : `${method} to group ${to} carries data of user(s) ${strangers.join(", ")}, who have no case routed there while it is approved: ${seen}`,
         call,
-        subject,
+        lost ? `group ${to} approved for nothing now; ${subject}` : subject,
       );
       return;
     }
