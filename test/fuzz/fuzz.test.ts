@@ -253,6 +253,22 @@ const REPRODUCTIONS: Record<
       flush,
     ],
   },
+  "edit-on-vanished-state": {
+    // The user's step no longer exists (the flows changed): an edit of an old message (no secret) got
+    // "panduan ini baru saja diperbarui" and a prompt, though an edit is never answered as new.
+    seeds: seeds(1005, { flow: "menu", state: "x".repeat(64), vars: {} }),
+    actions: [{ kind: "edited", user: 1005, text: ACTORS.get(1005)!.nip, dt: 1000 }],
+  },
+  "secret-on-vanished-state": {
+    // Same recovery: a message or an edit holding a password or an OTP code was never deleted (the event
+    // was dropped after the recovery notice, before the secret check).
+    seeds: seeds(1002, { flow: "kasus", state: "hilang", vars: {} }),
+    actions: [
+      text(1002, "password baru saya Rahasia#7731q ditolak"),
+      text(1003, "/start"),
+      text(1003, "halo"),
+    ],
+  },
   "empty-button-label": {
     seeds: seeds(1003, { flow: "kasus", state: "selesai", vars: { "kembali-label": "" } }),
     actions: [text(1003, "/bantuan")],
