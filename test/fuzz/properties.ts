@@ -1459,6 +1459,8 @@ class FuzzRun {
         await this.flush();
         break;
       case "tick":
+        // The outbox loop runs every second: what is due now goes out before minutes or months pass.
+        await this.flush();
         this.clock += action.jump;
         await this.desk.tick(this.clock);
         await this.check();
