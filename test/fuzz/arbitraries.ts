@@ -583,6 +583,8 @@ const MANAGER_COMMANDS = [
 const OFFICE_COMMANDS = [
   "/kontak",
   "/kontak",
+  "/kontak",
+  "/kontak",
   "/kontak@PanduTestBot",
   "/tautan",
   "/poster",
@@ -1027,7 +1029,16 @@ export function actionArb(world: World): fc.Arbitrary<Action> {
             { arbitrary: fc.constant<number>(ADMIN), weight: 3 },
             { arbitrary: user, weight: 1 },
           ),
-          from: staff,
+          // In a group, mostly an admin (who may approve there, edit the card, file a claim).
+          from: fc.constantFrom<number>(
+            GROUP_ADMIN,
+            GROUP_ADMIN,
+            GROUP_ADMIN,
+            901,
+            902,
+            ADMIN,
+            STRANGER_ADMIN,
+          ),
           pick: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.nat(5), weight: 2 }),
           approve: fc.oneof(
             { arbitrary: fc.constant(true), weight: 3 },

@@ -303,6 +303,23 @@ describe("fuzz: bugs it found that are not fixed yet (KNOWN_ISSUES)", () => {
     });
     expect(result.violations.map((v) => v.code)).toEqual(["known:open-cases-stay-after-move"]);
   });
+
+  it("queued-items-follow-old-group: what was queued for a group goes there after the case left it", async () => {
+    // Case #1 sits in the forum; the user writes their NIP in the waiting room; before the outbox runs,
+    // the bot loses the right to manage topics (forum marked broken, the case moves to the fallback desk):
+    // the queued message still goes to the forum.
+    const result = await runScenario(world, {
+      seeds: USERS.map(() => none),
+      caseOwner: 1001,
+      caseInstansi: "kota bandung",
+      actions: [
+        text(1001, `Ini ${ACTORS.get(1001)!.name}, NIP ${ACTORS.get(1001)!.nip}, sudah ada kabar?`),
+        { kind: "my-chat-member", chat: FORUM_GROUP, status: "member", dt: 1000 },
+        flush,
+      ],
+    });
+    expect(result.violations.map((v) => v.code)).toEqual(["known:queued-items-follow-old-group"]);
+  });
 });
 
 describe("fuzz: bugs it found stay fixed", () => {
