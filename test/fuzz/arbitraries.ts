@@ -452,9 +452,16 @@ export function nipVariants(nip: string): string[] {
   ];
 }
 
+/**
+ * In a message to a group, Telegram refuses it for good (the fuzz's fake Telegram: a permanent 400), so
+ * the outbox buries it as a dead letter holding what the user wrote.
+ */
+export const PERMANENT_FAILURE = "⛔";
+
 /** Everything a user may type that carries their own personal data. */
 export function ownTexts(actor: Actor): string[] {
   return [
+    `${PERMANENT_FAILURE} Ini ${actor.name}, NIP ${actor.nip}, email baru ${actor.emailNew}`,
     ...nipVariants(actor.nip),
     actor.name,
     actor.name.toLowerCase(),

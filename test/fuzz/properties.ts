@@ -82,6 +82,7 @@ import {
   HR_GROUP,
   type MediaKind,
   nipVariants,
+  PERMANENT_FAILURE,
   type PressAt,
   type Scenario,
   SECRET_SENTENCES,
@@ -733,6 +734,14 @@ class FuzzRun {
           error_code: 403,
           description: "Forbidden: bot was kicked from the supergroup chat",
         } as never;
+      // A message Telegram refuses for good (PERMANENT_FAILURE in it): the outbox buries it as a dead letter.
+      const p = payload as { text?: unknown; caption?: unknown };
+      if (chat < 0 && String(p.text ?? p.caption ?? "").includes(PERMANENT_FAILURE))
+        return {
+          ok: false,
+          error_code: 400,
+          description: "Bad Request: can't parse entities: unsupported start tag",
+        } as never;
       return prev(method, payload, signal);
     };
     const recorder: Transformer = async (prev, method, payload, signal) => {
@@ -1088,7 +1097,14 @@ class FuzzRun {
       email: [actor.emailOld, actor.emailNew, actor.emailOld.replace("gmail", "gmial"), "abc", "a@@b"],
       instansi: ["kab bogor", "kota bandung", "kota surabaya", "bogor", "kemenag", "xyzzy"],
       password: ["Rahasia#2024xy", "abc", "Aa1!aaaaaaaa", "menu", "P@ssw0rd!", " "],
-      relay: [`Ini ${actor.name}, NIP ${actor.nip}`, "halo petugas", "🙏", "y".repeat(999), "123456"],
+      relay: [
+        `Ini ${actor.name}, NIP ${actor.nip}`,
+        "halo petugas",
+        `${PERMANENT_FAILURE} ${actor.name}, NIP ${actor.nip}, email ${actor.emailNew}`,
+        "🙏",
+        "y".repeat(999),
+        "123456",
+      ],
       feedback: ["Cepat sekali, terima kasih", "x".repeat(300), "👍".repeat(260), "z".repeat(999), "ok"],
     };
     const kind = state?.input?.kind;
