@@ -19,6 +19,7 @@ import {
   runFuzz,
   runScenario,
   secretIn,
+  tamperWith,
 } from "./properties.ts";
 
 // The full run (≥ 100,000 updates, random seeds) is `npm run fuzz`; this is its fixed-seed sample.
@@ -61,6 +62,10 @@ describe("fuzz: random updates of every kind through the real grammY bot and the
       expect(report.stats.answered).toBeGreaterThan(UPDATES / 2);
       expect(report.stats.statesReached.size).toBeGreaterThan(20);
       expect(Object.keys(report.stats.ignored).length).toBeGreaterThan(3);
+      // …and the HR network too: cases opened, claims filed besides the two of the setup, an erasure scanned.
+      expect(report.stats.audits.opened ?? 0).toBeGreaterThan(2);
+      expect(report.stats.audits["claim-filed"] ?? 0).toBeGreaterThan(2);
+      expect(report.stats.erasures).toBeGreaterThan(0);
     }, 30_000);
   }
 });
@@ -103,6 +108,65 @@ describe("fuzz: the checks themselves", () => {
       ({ update_id: 3, edited_message: { message_id: 1, date: 1, edit_date: 2, chat, from, text } }) as never;
     expect(expectationOf(edit("kode OTP 738291 dari email"), false)).toEqual({ need: "private", chat: 1001 });
     expect(expectationOf(edit("token belum masuk"), false)).toEqual({ ignore: "edited-message" });
+  });
+
+  it("classifies group updates: Pandu's commands need a reply, the card editor's value too, a stray /batal to the bot nothing", () => {
+    const chat = { id: -100500, type: "supergroup", title: "HR" };
+    const from = { id: 900, is_bot: false, first_name: "Kepala" };
+    const toBot = {
+      reply_to_message: {
+        message_id: 5,
+        date: 1,
+        chat,
+        from: { id: 424242, is_bot: true },
+        text: "✏️ Telepon",
+      },
+    };
+    const msg = (text: string, extra: object = {}) =>
+      ({
+        update_id: 1,
+        message: {
+          message_id: 1,
+          date: 1,
+          chat,
+          from,
+          text,
+          ...(text.startsWith("/")
+            ? { entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] }
+            : {}),
+          ...extra,
+        },
+      }) as never;
+    const reply = { need: "group-reply", chat: -100500 };
+    for (const command of [
+      "/pengelola jawa barat",
+      "/kontak",
+      "/tautan",
+      "/poster",
+      "/riwayat",
+      "/id",
+      "/statistik",
+    ])
+      expect(expectationOf(msg(command), false), command).toEqual(reply);
+    expect(expectationOf(msg("/riwayat@OtherBot"), false)).toEqual({ need: "nothing" });
+    expect(expectationOf(msg("/batal", toBot), false)).toEqual({ ignore: "batal-no-edit" });
+    expect(expectationOf(msg("/batal", toBot), false, 901)).toEqual({ ignore: "batal-no-edit" });
+    expect(expectationOf(msg("/batal", toBot), false, 900)).toEqual(reply);
+    expect(expectationOf(msg("/batal"), false)).toEqual(reply); // not a reply to the bot: "use the private chat"
+    expect(expectationOf(msg("(0251) 8123456", toBot), false, 900)).toEqual(reply);
+    expect(expectationOf(msg("(0251) 8123456", toBot), false, 901)).toEqual({ need: "nothing" });
+  });
+
+  it("tampers signed buttons: the signature, the body under the old signature, no signature, more, less", () => {
+    expect(tamperWith("c|a|12|AbCdEfGhIj", "none")).toBe("c|a|12|AbCdEfGhIj");
+    expect(tamperWith("c|a|12|AbCdEfGhIj", "sig")).toBe("c|a|12|BbCdEfGhIj");
+    expect(tamperWith("c|a|12|AbCdEfGhIj", "body")).toBe("c|r|12|AbCdEfGhIj");
+    expect(tamperWith("n|e|32.01|p|AbCdEfGhIj", "body")).toBe("n|e|32.01|w|AbCdEfGhIj");
+    expect(tamperWith("n|s|32.01|AbCdEfGhIj", "body")).toBe("n|s|32.73|AbCdEfGhIj");
+    expect(tamperWith("d|a|3|AbCdEfGhIj", "body")).toBe("d|a|4|AbCdEfGhIj");
+    expect(tamperWith("h|32.73|AbCdEfGhIj", "nosig")).toBe("h|32.73");
+    expect(tamperWith("h|32.73|AbCdEfGhIj", "extra")).toBe("h|32.73|AbCdEfGhIj|x");
+    expect(tamperWith("h|32.73|AbCdEfGhIj", "cut")).toBe("h|32.73|A");
   });
 
   it("finds every secret of SECRET_SENTENCES, wherever it sits, and nothing in ordinary text", () => {
