@@ -127,6 +127,9 @@ async function main(): Promise<void> {
     byKind: {} as Record<string, number>,
     ignored: {} as Record<string, number>,
     caseSaves: {} as Record<string, number>,
+    audits: {} as Record<string, number>,
+    skipped: 0,
+    erasures: 0,
     counts: {} as Record<string, number>,
     states: new Set<string>(),
   };
@@ -152,6 +155,9 @@ async function main(): Promise<void> {
     add(total.byKind, s.byKind);
     add(total.ignored, s.ignored);
     add(total.caseSaves, s.caseSaves);
+    add(total.audits, s.audits);
+    total.skipped += s.skipped;
+    total.erasures += s.erasures;
     add(total.counts, result.counts);
     for (const st of s.statesReached) total.states.add(st);
     for (const v of result.violations)
@@ -180,6 +186,10 @@ async function main(): Promise<void> {
   );
   console.log(
     `API calls ${fmt(total.apiCalls)} · outbox deliveries ${fmt(total.outboxSent)} · cases ${fmt(total.cases)} · case saves: ${table(total.caseSaves)}`,
+  );
+  console.log(`desk and HR network actions (audit rows by kind): ${table(total.audits)}`);
+  console.log(
+    `erasures scanned ${fmt(total.erasures)} · actions skipped (a group the bot is not in) ${fmt(total.skipped)}`,
   );
   const missing = allStates.filter((k) => !total.states.has(k));
   console.log(

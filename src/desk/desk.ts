@@ -365,7 +365,35 @@ export class Desk {
           ? { status: "open-case", caseId: current.id, notice: outcome.reason }
           : { status: "closed", notice: outcome.reason };
       }
-      const c = outcome.case;
+      let c = outcome.case;
+      if (action === "reopen" && !(await this.network.accepts(tx, c.group, c.instansi))) {
+        // Its group can no longer be reached or no longer serves the instansi: the case goes where a
+        // new one would, and the user is told where; with no desk at all it stays closed.
+        const route = await this.network.routeFor(tx, c.instansi);
+        if (route === undefined) {
+          const card = c.instansi !== undefined ? this.world.directory?.card(c.instansi) : undefined;
+          return { status: "closed", notice: `${MSGS.noDesk}${card ? `\n\n${card}` : ""}` };
+        }
+        const { card: _card, topic: _topic, ...rest } = c;
+        c = { ...rest, group: route.group, fallback: route.via !== "office" };
+        await tx.updateCase(c);
+        await tx.record({
+          at: now,
+          actor: user,
+          kind: "reopened",
+          caseId: c.id,
+          group: c.group,
+          detail: { n: c.reopened, from: current.group },
+        });
+        await this.announce(tx, c, now);
+        const where =
+          route.via === "manager"
+            ? MSGS.managerDesk
+            : route.via === "central"
+              ? MSGS.centralDesk
+              : `petugas ${this.instansiName(c) ?? "instansi Anda"}`;
+        return { status: "ok", caseId: c.id, notice: MSGS.reopenedElsewhere(c.id, where) };
+      }
       await tx.updateCase(c);
       if (action === "cancel") {
         await tx.record({ at: now, actor: user, kind: "cancelled", caseId: c.id });
@@ -941,6 +969,8 @@ const MSGS = {
   cancelled: (id: string) => `Kasus #${id} sudah dibatalkan.`,
   reopened: (id: string) =>
     `🔄 Kasus #${id} dibuka lagi dan dikirim ke petugas yang sama. Tulis apa yang masih bermasalah.`,
+  reopenedElsewhere: (id: string, where: string) =>
+    `🔄 Kasus #${id} dibuka lagi. Petugas yang menanganinya tidak bisa lagi dihubungi lewat Pandu, jadi kasus ini saya kirim ke ${where}. Saya kabari begitu sampai. Tulis apa yang masih bermasalah.`,
   noCase: "Anda tidak punya kasus yang terbuka. Ketik /petugas untuk bertanya ke petugas kepegawaian.",
   eraseOpen: (id: string) => `Kasus #${id} masih terbuka.`,
   claimed: (id: string, who: string) =>

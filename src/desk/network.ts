@@ -76,6 +76,18 @@ export class Network {
     return undefined;
   }
 
+  /**
+   * Whether `group` may still receive a case of `instansi` (a reopened one): reachable, and the
+   * instansi's route, a manager group of it, or the central desk.
+   */
+  async accepts(tx: DeskTx, group: Address, instansi: string | undefined): Promise<boolean> {
+    if ((await tx.group(group))?.broken !== undefined) return false;
+    if (group === this.config.fallbackGroup) return true;
+    if (instansi === undefined) return false;
+    if ((await tx.route(instansi))?.group === group) return true;
+    return (await tx.managersOf(this.servedBy(instansi))).includes(group);
+  }
+
   /** Whether a group has been approved for at least one instansi (or is the central desk). */
   async isVerified(group: Address): Promise<boolean> {
     if (group === this.config.fallbackGroup) return true;

@@ -230,6 +230,41 @@ describe("groups that change or disappear", () => {
     expect(await h.desk.store.getCase("1")).toMatchObject({ status: "returned" });
   });
 
+  it("a resolved case reopened after its group was removed takes the fallback chain; the user is told where", async () => {
+    // Found by the fuzz: the reopened case went back to the broken group, its card bounced and stayed
+    // nowhere, while the user read "dikirim ke petugas yang sama".
+    const h = setup();
+    await h.link(BOGOR, KEPALA, "kab bogor");
+    await h.openEmailCase(USER);
+    await h.flush();
+    expect(await h.groupTap(BOGOR, STAFF, h.button(BOGOR, "✅ Selesai"))).toContain("Kasus #1 selesai");
+    await h.flush();
+    await h.memberUpdate(BOGOR, "member", { status: "left" });
+    await h.flush();
+    await h.t.tap(USER, h.button(USER, "🔄 Masalah belum selesai"));
+    expect(h.texts(USER).join("\n")).toContain(
+      "Kasus #1 dibuka lagi. Petugas yang menanganinya tidak bisa lagi dihubungi lewat Pandu, jadi kasus ini saya kirim ke meja petugas pusat Pandu.",
+    );
+    await h.flush();
+    expect(h.texts(CENTRAL).filter((x) => x.startsWith("📨 Kasus #1"))).toHaveLength(1);
+    expect(h.texts(USER).at(-1)).toContain("✓ Kasus #1 sudah sampai di grup petugas");
+    expect(await h.desk.store.getCase("1")).toMatchObject({ status: "claimed", group: `tg:${CENTRAL}` });
+  });
+
+  it("a resolved case reopened after its instansi moved to another approved group goes there", async () => {
+    const h = setup();
+    await h.link(BOGOR, KEPALA, "kab bogor");
+    await h.openEmailCase(USER);
+    await h.flush();
+    await h.groupTap(BOGOR, STAFF, h.button(BOGOR, "✅ Selesai"));
+    await h.link(OTHER, ORANG, "kab bogor");
+    await h.flush();
+    await h.t.tap(USER, h.button(USER, "🔄 Masalah belum selesai"));
+    await h.flush();
+    expect(h.texts(OTHER).filter((x) => x.startsWith("📨 Kasus #1"))).toHaveLength(1);
+    expect(h.texts(BOGOR).filter((x) => x.startsWith("📨 Kasus #1"))).toHaveLength(1); // the first card only
+  });
+
   it("a group upgraded to a supergroup: the route follows, the open case is announced there", async () => {
     const h = setup();
     const small: GroupChat = { id: -4001, type: "group", title: "Kepegawaian Bogor" };

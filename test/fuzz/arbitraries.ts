@@ -52,29 +52,55 @@ export const ACTORS: ReadonlyMap<number, Actor> = new Map(
   ]),
 );
 
-/** HR group linked to Kabupaten Bogor, and the fallback desk (HR_CHAT_ID). */
+/** HR group approved for Kabupaten Bogor at setup, and the fallback desk (HR_CHAT_ID). */
 export const HR_GROUP = -100500;
-/** Forum supergroup linked to Kota Bandung: one topic per case. */
+/** Forum supergroup approved for Kota Bandung at setup: one topic per case. */
 export const FORUM_GROUP = -100700;
-/** A group the bot was added to, linked to nothing. */
+/**
+ * A small group (type "group") the bot was added to, linked to nothing at first: it may claim an
+ * instansi and be approved (a move, when another group serves it), and may become a supergroup
+ * (migrate_to_chat_id: a new chat id from then on).
+ */
 export const PLAIN_GROUP = -100600;
+/** A stranger's group: its admin (STRANGER_ADMIN, nobody's staff) claims instansi that nobody ever approves. */
+export const STRANGER_GROUP = -100666;
+/** A Kanreg BKN group a bot admin may make regional manager (`/pengelola jawa barat`): approves claims, catches cases of broken offices. */
+export const MANAGER_GROUP = -100800;
 export const CHANNEL = -100900;
-export const GROUPS = { hr: HR_GROUP, forum: FORUM_GROUP, plain: PLAIN_GROUP } as const;
+export const GROUPS = {
+  hr: HR_GROUP,
+  forum: FORUM_GROUP,
+  plain: PLAIN_GROUP,
+  stranger: STRANGER_GROUP,
+  manager: MANAGER_GROUP,
+} as const;
 export type GroupKey = keyof typeof GROUPS;
 
-export const GROUP_CHATS: Record<number, { id: number; type: string; title: string; is_forum?: true }> = {
+export interface GroupChat {
+  id: number;
+  type: string;
+  title: string;
+  is_forum?: true;
+}
+
+export const GROUP_CHATS: Record<number, GroupChat> = {
   [HR_GROUP]: { id: HR_GROUP, type: "supergroup", title: "HR Kab Bogor" },
   [FORUM_GROUP]: { id: FORUM_GROUP, type: "supergroup", title: "HR Kota Bandung", is_forum: true },
   [PLAIN_GROUP]: { id: PLAIN_GROUP, type: "group", title: "Grup Alumni" },
+  [STRANGER_GROUP]: { id: STRANGER_GROUP, type: "supergroup", title: "Grup Tetangga" },
+  [MANAGER_GROUP]: { id: MANAGER_GROUP, type: "supergroup", title: "Kanreg III BKN" },
 };
 
-/** HR staff (900 is an admin of every group); the Pandu admin also posts in groups. */
+/** HR staff (900 is an admin of every group but the stranger's); the Pandu admin also posts in groups. */
 export const STAFF_IDS = [900, 901, 902, ADMIN] as const;
 export const GROUP_ADMIN = 900;
+/** The only admin of STRANGER_GROUP; a plain member anywhere else. */
+export const STRANGER_ADMIN = 950;
 export const STAFF_NAMES: Record<number, { first_name: string; last_name?: string }> = {
   900: { first_name: "Kepala", last_name: "Bidang" },
   901: { first_name: "Sari", last_name: "Wulan" },
   902: { first_name: "Agus" },
+  [STRANGER_ADMIN]: { first_name: "Orang", last_name: "Asing" },
   [ADMIN]: { first_name: "Admin", last_name: "Pandu" },
 };
 
@@ -106,6 +132,21 @@ export type StaffTarget =
   | { to: "bot-message"; pick: number }
   | { to: "random"; messageId: number };
 
+/** Buttons that must not be forged (signed): claim decisions, contact cards, /hubungkan choices, case cards. */
+export type SignedKind = "c" | "n" | "h" | "d";
+/**
+ * How a genuine signed button is altered before it is pressed: not at all (a genuine press, or a
+ * stale one when it was decided already), its signature, its body (another claim, instansi, field,
+ * case, or the other decision) under the old signature, no signature, an extra field, cut short.
+ */
+export type Tamper = "none" | "sig" | "body" | "nosig" | "extra" | "cut";
+/** Where a signed button is pressed: the chat it was sent to, the presser's private chat, or a group. */
+export type PressAt = "same" | "private" | GroupKey;
+/** Where a journey's case goes: an office named in the instansi step, or an office's start link. */
+export type JourneyOffice = "kab bogor" | "kota bandung" | "kota surabaya" | "link-32_01" | "link-32_73";
+/** The bot's membership as my_chat_member reports it; "administrator-topics" may also manage forum topics. */
+export type BotStatus = "member" | "kicked" | "left" | "administrator" | "administrator-topics";
+
 export type Action = { dt: number } & (
   | { kind: "text"; user: number; text: string; entity: boolean }
   /** Resolved at run time: a fitting answer to the user's current step (NIP, name, email, instansi…). */
@@ -132,10 +173,49 @@ export type Action = { dt: number } & (
   | { kind: "topic-message"; from: number; pick: number; text: string; photo: boolean }
   | { kind: "group-callback"; group: GroupKey; from: number; data: CallbackSpec }
   | { kind: "channel-post"; text: string; edited: boolean; entity: boolean }
-  | { kind: "my-chat-member"; chat: number; status: "member" | "kicked" | "left" | "administrator" }
+  | { kind: "my-chat-member"; chat: number; status: BotStatus }
   | { kind: "chat-member"; group: GroupKey; user: number; status: "member" | "left" }
   | { kind: "inline-query"; user: number; query: string }
   | { kind: "chosen-inline"; user: number; query: string }
+  /** A command of the HR network in a group (claims, managers, contact card, links, poster, history, statistics, cases). */
+  | { kind: "hr-command"; group: GroupKey; from: number; text: string }
+  /**
+   * A reply to the bot in a group while a contact-card edit may be in progress: by the admin editing
+   * ("editor") or someone else, a valid or invalid value for the field being edited (or `free` text),
+   * or /batal. Resolved at run time from the group's stored state.
+   */
+  | {
+      kind: "contact-answer";
+      group: GroupKey;
+      from: number | "editor";
+      variant: number;
+      batal: boolean;
+      free?: string;
+    }
+  /**
+   * A press on a signed button the bot sent (`pick` among the newest of that kind; a forgery when it
+   * sent none), maybe tampered, in the chat it was sent to or elsewhere: by `user` in a private chat,
+   * by `from` in a group. For claims, `approve` picks "Setujui" or "Tolak".
+   */
+  | {
+      kind: "signed-callback";
+      prefix: SignedKind;
+      at: PressAt;
+      user: number;
+      from: number;
+      pick: number;
+      approve: boolean;
+      tamper: Tamper;
+    }
+  /** The small group becomes a supergroup (migrate_to_chat_id, then migrate_from_chat_id in the new chat); once. */
+  | { kind: "migrate" }
+  /**
+   * A user walks the email-case journey (several updates): from /start naming an office (HR group,
+   * forum, fallback desk) or from an office's start link, all of it or its first `steps` steps.
+   */
+  | { kind: "journey"; user: number; office: JourneyOffice; steps: number }
+  /** A user ends their case ("/batal", then "❌ Batalkan kasus" if `cancel`) and asks /hapusdata. */
+  | { kind: "erase"; user: number; cancel: boolean }
   /** Delivers the desk outbox (the runtime's loop does this every second). */
   | { kind: "flush" }
   /** Time passes (minutes to months) and the desk's periodic work runs. */
@@ -195,6 +275,30 @@ const COMMANDS = [
   "/",
   "//",
   "/ menu",
+];
+
+/**
+ * Start links (t.me/<bot>?start=…): offices' genuine ones, unknown instansi, garbage, over-long
+ * payloads (Telegram allows 64 characters of A-Za-z0-9_-), and the payload typed by hand.
+ */
+export const DEEP_LINKS = [
+  "/start i-32_01",
+  "/start i-32_73",
+  "/start i-35_78",
+  "/start i-32_01",
+  "/start i-xx",
+  "/start i-99_99",
+  "/start i-",
+  "/start i-32_01_",
+  "/start I-32_01",
+  "/start i-32.01",
+  "/start i-32_01 i-32_73",
+  `/start i-${"3".repeat(62)}`,
+  `/start i-${"a".repeat(100)}`,
+  `/start ${"x".repeat(65)}`,
+  "/start i-__proto__",
+  "/start@PanduTestBot i-32_73",
+  "/start i-32_01\u0000",
 ];
 
 /** The commands users actually type, again, so each comes up often. */
@@ -348,9 +452,16 @@ export function nipVariants(nip: string): string[] {
   ];
 }
 
+/**
+ * In a message to a group, Telegram refuses it for good (the fuzz's fake Telegram: a permanent 400), so
+ * the outbox buries it as a dead letter holding what the user wrote.
+ */
+export const PERMANENT_FAILURE = "⛔";
+
 /** Everything a user may type that carries their own personal data. */
 export function ownTexts(actor: Actor): string[] {
   return [
+    `${PERMANENT_FAILURE} Ini ${actor.name}, NIP ${actor.nip}, email baru ${actor.emailNew}`,
     ...nipVariants(actor.nip),
     actor.name,
     actor.name.toLowerCase(),
@@ -389,6 +500,7 @@ export function genericText(world: World): fc.Arbitrary<string> {
   return fc.oneof(
     { arbitrary: fc.constantFrom(...COMMANDS), weight: 8 },
     { arbitrary: fc.constantFrom(...CORE_COMMANDS), weight: 6 },
+    { arbitrary: fc.constantFrom(...DEEP_LINKS), weight: 2 },
     { arbitrary: fc.constantFrom(...labels), weight: 8 },
     { arbitrary: fc.constantFrom(...INTENT_WORDS), weight: 2 },
     { arbitrary: fc.constantFrom(...INSTANSI_TEXTS), weight: 3 },
@@ -453,6 +565,97 @@ export function staffText(world: World): fc.Arbitrary<string> {
     )
     .map((s) => capUtf16(s, 4096));
 }
+
+// ------------------------------------------------------------- HR network
+
+/** What HR admins type in their group: claims, managers, the contact card, links, posters, history. */
+const CLAIM_COMMANDS = [
+  "/hubungkan kab bogor",
+  "/hubungkan kota bandung",
+  "/hubungkan kota surabaya",
+  "/hubungkan bogor",
+  "/hubungkan jawa barat",
+  "/hubungkan",
+  "/hubungkan xyzzy tidak ada",
+  "/hubungkan@PanduTestBot kota bandung",
+];
+const MANAGER_COMMANDS = [
+  "/pengelola jawa barat",
+  "/pengelola",
+  "/pengelola hapus",
+  "/pengelola kab bogor, kota bandung",
+  "/pengelola jawa timur",
+  "/pengelola xyzzy",
+];
+const OFFICE_COMMANDS = [
+  "/kontak",
+  "/kontak",
+  "/kontak",
+  "/kontak",
+  "/kontak@PanduTestBot",
+  "/tautan",
+  "/poster",
+  "/poster kota bandung",
+  "/poster xyzzy",
+  "/riwayat",
+  "/riwayat@OtherBot",
+  "/id",
+  "/statistik",
+  "/kasus",
+  "/kasus 1",
+  "/kasus #2",
+  "/kasus 99999",
+];
+const UNLINK_COMMANDS = ["/putuskan", "/putuskan kab bogor", "/putuskan kota bandung", "/putuskan xyzzy"];
+
+export function hrCommand(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(...OFFICE_COMMANDS), weight: 8 },
+    { arbitrary: fc.constantFrom(...CLAIM_COMMANDS), weight: 4 },
+    { arbitrary: fc.constantFrom(...MANAGER_COMMANDS), weight: 2 },
+    { arbitrary: fc.constantFrom(...UNLINK_COMMANDS), weight: 1 },
+  );
+}
+
+/** Values an admin may type for each contact-card field: valid ones and every kind of wrong one. */
+export const CONTACT_VALUES: Record<string, string[]> = {
+  officeName: [
+    "BKPSDM Kabupaten Bogor",
+    "x",
+    "B".repeat(121),
+    "Badan\u0000Kepegawaian",
+    "https://evil.example",
+    "🏢 BKD",
+  ],
+  address: [
+    "Jl. Tegar Beriman No. 1, Cibinong",
+    "x".repeat(301),
+    "Jl. Tegar\u200b Beriman",
+    "https://evil.example",
+    "   ",
+    "Jl. Raya 🏢 No. 2",
+  ],
+  phone: [
+    "(0251) 8123456",
+    "+62 251 8123456",
+    "12345",
+    "0251-8abc",
+    "0812-3456-7890",
+    "+1 555 0100",
+    "0000000000",
+  ],
+  whatsapp: ["0812-3456-7890", "(0251) 8123456", "+62 812 3456 7890", "62812", "08123456789012345"],
+  email: ["bkpsdm@bogorkab.go.id", "bkpsdm@", "bkpsdm@gmial.com", "a@b", `${"x".repeat(250)}@a.id`],
+  website: [
+    "https://bkpsdm.bogorkab.go.id",
+    "bkpsdm.bogorkab.go.id",
+    "http://bkpsdm.bogorkab.go.id",
+    "javascript:alert(1)",
+    "https://",
+  ],
+  hours: ["Senin–Jumat 08.00–15.00 WIB", "x".repeat(121), "24 jam", "\u202Eabc"],
+  note: ["Bawa SK terakhir saat datang", "n".repeat(301), "/start", "@PanduTestBot t.me/xyz"],
+};
 
 function buttonLabels(world: World): string[] {
   const labels = new Set<string>(["🏠 Menu", "⬅️ Kembali", "🙋 Tanya petugas", "❓ Bantuan", "👍 Membantu"]);
@@ -578,8 +781,33 @@ const MEDIA: MediaKind[] = [
 /** One random action. Weights: mostly private-chat journeys, then the HR groups, then the rest. */
 export function actionArb(world: World): fc.Arbitrary<Action> {
   const user = fc.constantFrom(...USERS);
-  const staff = fc.constantFrom(...STAFF_IDS);
-  const group = fc.constantFrom<GroupKey>("hr", "hr", "forum", "plain");
+  const staff = fc.oneof(
+    { arbitrary: fc.constantFrom<number>(...STAFF_IDS), weight: 8 },
+    { arbitrary: fc.constant<number>(STRANGER_ADMIN), weight: 1 },
+  );
+  const group = fc.oneof(
+    { arbitrary: fc.constant<GroupKey>("hr"), weight: 8 },
+    { arbitrary: fc.constant<GroupKey>("forum"), weight: 4 },
+    { arbitrary: fc.constant<GroupKey>("plain"), weight: 3 },
+    { arbitrary: fc.constant<GroupKey>("stranger"), weight: 2 },
+    { arbitrary: fc.constant<GroupKey>("manager"), weight: 2 },
+  );
+  /** Who types a network command in a group: its admins mostly, members, the bot admin; the stranger in their own group. */
+  const commander = (g: GroupKey): fc.Arbitrary<number> =>
+    g === "stranger"
+      ? fc.constantFrom(STRANGER_ADMIN, STRANGER_ADMIN, STRANGER_ADMIN, 901, ADMIN)
+      : g === "manager"
+        ? fc.constantFrom<number>(ADMIN, ADMIN, GROUP_ADMIN, GROUP_ADMIN, 901)
+        : fc.constantFrom<number>(GROUP_ADMIN, GROUP_ADMIN, GROUP_ADMIN, 901, 902, ADMIN, STRANGER_ADMIN);
+  const tamper = fc.oneof(
+    { arbitrary: fc.constant<Tamper>("none"), weight: 8 },
+    { arbitrary: fc.constantFrom<Tamper>("sig", "body", "nosig", "extra", "cut"), weight: 4 },
+  );
+  const pressAt = fc.oneof(
+    { arbitrary: fc.constant<PressAt>("same"), weight: 8 },
+    { arbitrary: fc.constant<PressAt>("private"), weight: 1 },
+    { arbitrary: fc.constantFrom<PressAt>("hr", "forum", "plain", "stranger", "manager"), weight: 2 },
+  );
   const staffTarget: fc.Arbitrary<StaffTarget> = fc.oneof(
     { arbitrary: fc.record({ to: fc.constant("card" as const), pick: fc.nat(99) }), weight: 5 },
     { arbitrary: fc.record({ to: fc.constant("bot-message" as const), pick: fc.nat(99) }), weight: 4 },
@@ -710,12 +938,24 @@ export function actionArb(world: World): fc.Arbitrary<Action> {
       arbitrary: a(
         fc.record({
           kind: fc.constant("my-chat-member" as const),
-          chat: fc.constantFrom<number>(...USERS, HR_GROUP, FORUM_GROUP, PLAIN_GROUP, CHANNEL),
-          status: fc.constantFrom(
-            "member" as const,
-            "kicked" as const,
-            "left" as const,
-            "administrator" as const,
+          chat: fc.constantFrom<number>(
+            ...USERS,
+            HR_GROUP,
+            FORUM_GROUP,
+            PLAIN_GROUP,
+            STRANGER_GROUP,
+            MANAGER_GROUP,
+            CHANNEL,
+          ),
+          // Back in (and repaired) more often than out, so removed groups do not stay gone all run.
+          status: fc.constantFrom<BotStatus>(
+            "member",
+            "member",
+            "administrator",
+            "administrator-topics",
+            "administrator-topics",
+            "kicked",
+            "left",
           ),
         }),
       ),
@@ -748,6 +988,98 @@ export function actionArb(world: World): fc.Arbitrary<Action> {
       arbitrary: a(
         fc.record({ kind: fc.constant("chosen-inline" as const), user, query: fc.string({ maxLength: 20 }) }),
       ),
+    },
+    // The HR network: commands, contact-card answers, signed buttons (genuine, stale, forged), migration.
+    {
+      weight: 5,
+      arbitrary: a(
+        group.chain((g) =>
+          fc.record({
+            kind: fc.constant("hr-command" as const),
+            group: fc.constant(g),
+            from: commander(g),
+            text: hrCommand(),
+          }),
+        ),
+      ),
+    },
+    {
+      weight: 3,
+      arbitrary: a(
+        fc.record(
+          {
+            kind: fc.constant("contact-answer" as const),
+            group: fc.constantFrom<GroupKey>("hr", "hr", "forum", "plain", "manager"),
+            from: fc.oneof(
+              { arbitrary: fc.constant<"editor">("editor"), weight: 6 },
+              { arbitrary: fc.constantFrom<number>(...STAFF_IDS), weight: 1 },
+            ),
+            variant: fc.nat(999),
+            batal: fc.oneof(
+              { arbitrary: fc.constant(false), weight: 6 },
+              { arbitrary: fc.constant(true), weight: 1 },
+            ),
+            free: staffText(world),
+          },
+          { requiredKeys: ["kind", "group", "from", "variant", "batal"] },
+        ),
+      ),
+    },
+    {
+      weight: 4,
+      arbitrary: a(
+        fc.record({
+          kind: fc.constant("signed-callback" as const),
+          prefix: fc.constantFrom<SignedKind>("c", "c", "c", "n", "n", "n", "h", "d"),
+          at: pressAt,
+          user: fc.oneof(
+            { arbitrary: fc.constant<number>(ADMIN), weight: 3 },
+            { arbitrary: user, weight: 1 },
+          ),
+          // In a group, mostly an admin (who may approve there, edit the card, file a claim).
+          from: fc.constantFrom<number>(
+            GROUP_ADMIN,
+            GROUP_ADMIN,
+            GROUP_ADMIN,
+            901,
+            902,
+            ADMIN,
+            STRANGER_ADMIN,
+          ),
+          pick: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.nat(5), weight: 2 }),
+          approve: fc.oneof(
+            { arbitrary: fc.constant(true), weight: 3 },
+            { arbitrary: fc.constant(false), weight: 1 },
+          ),
+          tamper,
+        }),
+      ),
+    },
+    { weight: 1, arbitrary: a(fc.record({ kind: fc.constant("migrate" as const) })) },
+    // Whole journeys: a case opened (more cases to route, move, erase), a case ended and the data erased.
+    {
+      weight: 3,
+      arbitrary: a(
+        fc.record({
+          kind: fc.constant("journey" as const),
+          user,
+          office: fc.constantFrom<JourneyOffice>(
+            "kab bogor",
+            "kota bandung",
+            "kota surabaya",
+            "link-32_01",
+            "link-32_73",
+          ),
+          steps: fc.oneof(
+            { arbitrary: fc.constant(99), weight: 4 },
+            { arbitrary: fc.integer({ min: 1, max: 9 }), weight: 1 },
+          ),
+        }),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: a(fc.record({ kind: fc.constant("erase" as const), user, cancel: fc.boolean() })),
     },
     { weight: 2, arbitrary: a(fc.record({ kind: fc.constant("flush" as const) })) },
     {

@@ -98,6 +98,11 @@ export function transition(world: World, stored: Session | undefined, event: Eve
     return run.result();
   }
   if (!world.flows.states.has(run.key)) {
+    // The step is gone (the flows changed): as for a first message, an edit needs no answer (the session
+    // is left as it is: the next message recovers), and a secret is deleted before anything else.
+    const secret = holdsSecretIn(event);
+    if (event.type === "edited" && !secret && stored !== undefined) return { session: stored, effects: [] };
+    if (secret) run.deleteSecret();
     run.recover();
     if (event.type !== "start" && event.type !== "command") return run.result();
   }
