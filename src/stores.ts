@@ -253,6 +253,11 @@ export interface DeskTx {
    * their actions in the audit trail anonymised. Returns the cases redacted.
    */
   eraseUser(user: Address, now: number): Promise<Case[]>;
+  /**
+   * Takes a case's queued items for one chat out of the outbox (a case leaving a group: what was still
+   * on its way there must not arrive, the desk re-sends what the new group needs). Returned in order.
+   */
+  takeQueued(caseId: string, chat: Address): Promise<OutboxItem[]>;
 }
 
 /** Called inside the delivery transaction of an item, so what it writes commits with the item's "done". */

@@ -132,7 +132,7 @@ export class Desk {
         ...(config.fallbackGroup !== undefined ? { fallbackGroup: config.fallbackGroup } : {}),
         ...(config.onRouteState !== undefined ? { onRouteState: config.onRouteState } : {}),
       },
-      (tx, from, why, now) => this.reroute(tx, from, why, now),
+      (tx, from, why, now, handover) => this.reroute(tx, from, why, now, handover),
     );
     this.contacts = new Contacts(store, world, this.network);
     this.digest = new WeeklyDigest(store, this.network, world);
@@ -747,19 +747,52 @@ export class Desk {
   };
 
   /**
-   * The open cases of a group that cannot be reached take the fallback chain (the instansi's manager
-   * group, then the central desk); the user is told where their case went, or, with no desk left,
-   * gets the office's contact card and the case is returned to the bot. With `why` empty the group
-   * moved (a new chat id): its open cases are announced again there.
+   * Open cases leave a group. `why` says why: the group cannot be reached (its reason), or, with
+   * `handover`, some of its instansi now belong elsewhere (a move approved, `/putuskan`): the cases of
+   * those instansi that the group may no longer receive leave, and their cards there are edited to drop
+   * the personal data. Either way each case goes where a new case of its instansi would (the route, the
+   * manager group, the central desk), unclaimed, with the user's messages that were still on their way
+   * to the old group; the user is told where it went, or, with no desk left, gets the office's contact
+   * card and the case is returned to the bot. With `why` empty the group moved (a new chat id, the same
+   * people): its open cases are only announced again there.
    */
-  private async reroute(tx: DeskTx, from: Address, why: string, now: number): Promise<void> {
+  private async reroute(
+    tx: DeskTx,
+    from: Address,
+    why: string,
+    now: number,
+    handover?: { instansi: string[] },
+  ): Promise<void> {
     for (const current of await tx.openCasesOf(from)) {
       if (why === "") {
         if (current.card === undefined) await this.announce(tx, current, now);
         continue;
       }
+      if (handover !== undefined) {
+        if (current.instansi === undefined || !handover.instansi.includes(current.instansi)) continue;
+        if (await this.network.accepts(tx, from, current.instansi)) continue;
+      }
+      // What was still on its way to the old group must not arrive there; the user's messages follow the case.
+      const queued = await tx.takeQueued(current.id, from);
       const route = await this.network.routeFor(tx, current.instansi, from);
-      const { card: _card, topic: _topic, ...rest } = current;
+      const left: OutboxItem[] = [];
+      if (handover !== undefined && current.card !== undefined)
+        left.push({
+          ...this.toGroup(current, `c${current.id}:edit:left:${now}`, {
+            type: "edit",
+            ref: current.card,
+            text: MSGS.leftCard(current.id, why),
+            buttons: [],
+          }),
+        });
+      const {
+        card: _card,
+        topic: _topic,
+        claimedBy: _by,
+        claimedAt: _at,
+        remindedAt: _reminded,
+        ...rest
+      } = current;
       if (route === undefined) {
         const c: Case = { ...rest, status: "returned", closedAt: now };
         await tx.updateCase(c);
@@ -774,6 +807,7 @@ export class Desk {
         const card = c.instansi !== undefined ? this.world.directory?.card(c.instansi) : undefined;
         await tx.enqueue(
           [
+            ...left,
             this.toUser(
               c,
               `c${c.id}:unreachable:${c.reopened}`,
@@ -784,7 +818,7 @@ export class Desk {
         );
         continue;
       }
-      const c: Case = { ...rest, group: route.group, fallback: route.via !== "office" };
+      const c: Case = { ...rest, status: "open", group: route.group, fallback: route.via !== "office" };
       await tx.updateCase(c);
       await tx.record({
         at: now,
@@ -795,13 +829,35 @@ export class Desk {
         detail: { from, why },
       });
       await this.announce(tx, c, now);
+      const relays = queued
+        .filter((item) => item.tag === `relay:${c.id}`)
+        .map((item) => {
+          const { thread: _thread, ...message } = item.message as Extract<OutMessage, { thread?: unknown }>;
+          return {
+            ...item,
+            id: `${item.id}@${route.group}`,
+            to: route.group,
+            message: message as OutMessage,
+          };
+        });
       const where =
         route.via === "manager"
           ? MSGS.managerDesk
           : route.via === "central"
             ? MSGS.centralDesk
             : (this.instansiName(c) ?? "-");
-      await tx.enqueue([this.toUser(c, `c${c.id}:rerouted:${route.group}`, MSGS.rerouted(c.id, where))], now);
+      await tx.enqueue(
+        [
+          ...left,
+          ...relays,
+          this.toUser(
+            c,
+            `c${c.id}:rerouted:${route.group}`,
+            handover !== undefined ? MSGS.handedOver(c.id, where) : MSGS.rerouted(c.id, where),
+          ),
+        ],
+        now,
+      );
     }
   }
 
@@ -942,6 +998,10 @@ const MSGS = {
     `✓ Kasus #${id} sudah sampai di grup petugas. Mohon tunggu jawabannya di chat ini.`,
   rerouted: (id: string, where: string) =>
     `ℹ️ Kasus #${id} belum bisa sampai ke petugas instansi Anda (grup mereka tidak bisa dihubungi). Kasus Anda kami teruskan ke ${where}.`,
+  handedOver: (id: string, where: string) =>
+    `ℹ️ Kasus #${id} sekarang ditangani ${where}: grup petugas sebelumnya tidak lagi menangani instansi Anda di Pandu. Anda tidak perlu mengirim ulang; pesan Anda ikut dipindahkan.`,
+  leftCard: (id: string, why: string) =>
+    `➡️ Kasus #${id} dipindahkan ke grup lain (${why}). Data pengguna tidak ditampilkan lagi di sini.`,
   unreachable: (id: string) =>
     `⚠️ Kasus #${id} belum bisa sampai ke petugas: grup petugas instansi Anda tidak bisa dihubungi dan belum ada meja pengganti. Mohon hubungi kantor kepegawaian Anda langsung:`,
   existing: (id: string) =>

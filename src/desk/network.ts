@@ -50,7 +50,13 @@ export class Network {
     private readonly world: World,
     readonly config: NetworkConfig,
     /** Moves the open cases of a group that cannot be reached along the fallback chain (the desk does it). */
-    private readonly reroute: (tx: DeskTx, from: Address, why: string, now: number) => Promise<void>,
+    private readonly reroute: (
+      tx: DeskTx,
+      from: Address,
+      why: string,
+      now: number,
+      handover?: { instansi: string[] },
+    ) => Promise<void>,
   ) {}
 
   isBotAdmin(who: Address): boolean {
@@ -297,6 +303,9 @@ export class Network {
       if (before !== undefined && before.group !== claim.group)
         items.push(this.note(before.group, `k${claim.id}:moved`, MSG.movedAway(name)));
       await tx.enqueue(items, now);
+      // The old group's open cases of this instansi go with the route (the approver vouched for the new one).
+      if (before !== undefined && before.group !== claim.group)
+        await this.reroute(tx, before.group, MSG.whyMoved(name), now, { instansi: [claim.instansi] });
       return {
         toast: MSG.youApproved(name),
         text: MSG.decidedCard(claim.id, name, "disetujui", presser.name),
@@ -325,6 +334,7 @@ export class Network {
           instansi,
         });
       }
+      await this.reroute(tx, group, MSG.whyUnlinked, now, { instansi: drop });
       return { text: MSG.unlinked(drop.map((id) => this.name(id)).join(", ")) };
     });
   }
@@ -548,10 +558,12 @@ const MSG = {
     `✅ Disetujui: grup ini sekarang menerima kasus dari ${name}.\nSemua instansi grup ini: ${all}.\nKetik /kontak untuk mengisi kartu kontak kantor, /tautan untuk tautan yang bisa dibagikan.`,
   rejected: (name: string) => `❌ Permintaan menghubungkan grup ini dengan ${name} ditolak.`,
   movedAway: (name: string) =>
-    `ℹ️ Kasus baru dari ${name} sekarang dikirim ke grup lain (disetujui admin). Kasus yang sudah ada di sini tetap di sini.`,
+    `ℹ️ Kasus dari ${name} sekarang dikirim ke grup lain (disetujui admin). Kasus yang masih terbuka ikut dipindahkan; kartunya di sini tidak lagi menampilkan data pengguna.`,
+  whyMoved: (name: string) => `${name} kini ditangani grup lain`,
+  whyUnlinked: "hubungan grup ini dengan instansinya diputus",
   nothingLinked: "Grup ini belum terhubung ke instansi mana pun.",
   unlinked: (names: string) =>
-    `Hubungan dengan ${names} diputus. Kasus baru dari instansi itu masuk ke grup pengelola wilayah atau meja pusat.`,
+    `Hubungan dengan ${names} diputus. Kasus dari instansi itu, juga yang masih terbuka di sini, masuk ke grup pengelola wilayah atau meja pusat.`,
   managesNothing: "Grup ini tidak mengelola wilayah mana pun.",
   manages: (names: string) =>
     `Grup ini pengelola wilayah untuk: ${names}. Adminnya boleh menyetujui permintaan grup instansi tersebut.`,

@@ -98,7 +98,7 @@ describe("claims: nothing is routed until someone who can vouch approves", () =>
     expect(history).toContain("permintaan Kabupaten Bogor disetujui oleh");
   });
 
-  it("a move needs approval and tells both groups", async () => {
+  it("a move needs approval and tells both groups; the open cases go with the route, the old cards lose the data", async () => {
     const h = setup();
     await h.link(BOGOR, KEPALA, "kab bogor");
     h.admins(OTHER, ORANG.id);
@@ -108,18 +108,62 @@ describe("claims: nothing is routed until someone who can vouch approves", () =>
       'Grup lain ("Grup Lain") meminta menangani kasus Kabupaten Bogor',
     );
     expect(h.texts(ADMIN).at(-1)).toContain("Sekarang dilayani: BKPSDM Kab Bogor");
-    // Until approved, cases still go to the serving group.
+    // Until approved, cases still go to the serving group, which takes one.
     await h.openEmailCase(USER);
     await h.flush();
-    expect(h.texts(BOGOR).some((x) => x.startsWith("📨 Kasus #1"))).toBe(true);
-    await h.decide(ADMIN);
-    expect(h.texts(BOGOR).at(-1)).toContain("Kasus baru dari Kabupaten Bogor sekarang dikirim ke grup lain");
-    expect(h.texts(OTHER).at(-1)).toContain("✅ Disetujui");
-    await h.t.text(USER, "/batal");
-    await h.t.tap(USER, h.button(USER, "❌ Batalkan kasus"));
+    const card = h.sends(BOGOR).find((c) => String(c.payload.text).startsWith("📨 Kasus #1"));
+    expect(card).toBeDefined();
+    await h.groupTap(BOGOR, KEPALA, h.button(BOGOR, "✋ Ambil"));
+    await h.flush();
+    // A message still on its way to the old group when the move is approved.
+    await h.t.text(USER, "Mohon dibantu, NIP saya 198609262015051001");
+    const calls = h.t.calls.length;
+    await h.privateTap(ADMIN, h.button(ADMIN, "✅ Setujui"));
+    await h.flush();
+    expect(
+      h.texts(BOGOR).some((x) => x.includes("Kasus dari Kabupaten Bogor sekarang dikirim ke grup lain")),
+    ).toBe(true);
+    expect(h.texts(OTHER).some((x) => x.includes("✅ Disetujui"))).toBe(true);
+    const after = h.t.calls.slice(calls);
+    // The old card: edited, no personal data, no buttons; nothing more of the case reaches the old group.
+    const edit = after.find((c) => c.method === "editMessageText" && c.payload.chat_id === BOGOR.id);
+    expect(String(edit?.payload.text)).toContain("Kasus #1 dipindahkan ke grup lain");
+    expect(String(edit?.payload.text)).not.toContain("198609262015051001");
+    expect(JSON.stringify(edit?.payload.reply_markup ?? {})).not.toContain("callback_data");
+    const toOld = after.filter((c) => c.payload.chat_id === BOGOR.id).map((c) => JSON.stringify(c.payload));
+    expect(toOld.join("\n")).not.toMatch(/Budi Santoso|budi\.baru|198609262015051001/);
+    // The new group: the card, unclaimed, then the message that was on its way.
+    const toNew = after.filter((c) => c.payload.chat_id === OTHER.id).map((c) => String(c.payload.text));
+    const newCard = toNew.findIndex((x) => x.startsWith("📨 Kasus #1"));
+    expect(newCard).toBeGreaterThanOrEqual(0);
+    expect(toNew[newCard]).toContain("Budi Santoso");
+    expect(toNew[newCard]).not.toContain(KEPALA.first_name);
+    expect(toNew.findIndex((x) => x.includes("Mohon dibantu"))).toBeGreaterThan(newCard);
+    // The user is told; what they write now goes to the new group.
+    expect(h.texts(USER).join("\n")).toContain("Kasus #1 sekarang ditangani Kabupaten Bogor");
+    await h.t.text(USER, "Ada kabar?");
+    await h.flush();
+    expect(h.texts(OTHER).at(-1)).toContain("Ada kabar?");
+    expect(h.texts(BOGOR).join("\n")).not.toContain("Ada kabar?");
+    // The old group's staff can no longer act on it.
+    expect(await h.groupTap(BOGOR, KEPALA, h.button(BOGOR, "✅ Selesai"))).toBe(
+      "Kasus ini bukan untuk grup ini.",
+    );
     await h.openEmailCase(USER + 1);
     await h.flush();
     expect(h.texts(OTHER).some((x) => x.startsWith("📨 Kasus #2"))).toBe(true);
+  });
+
+  it("/putuskan sends the group's open cases of that instansi along the fallback chain, or back to the user with the office's card", async () => {
+    const h = setup();
+    await h.link(BOGOR, KEPALA, "kab bogor");
+    await h.openEmailCase(USER);
+    await h.flush();
+    await h.groupText(BOGOR, KEPALA, "/putuskan");
+    await h.flush();
+    expect(h.texts(BOGOR).some((x) => x.includes("Hubungan dengan Kabupaten Bogor diputus"))).toBe(true);
+    expect(h.texts(CENTRAL).some((x) => x.startsWith("📨 Kasus #1"))).toBe(true);
+    expect(h.texts(USER).join("\n")).toContain("Kasus #1 sekarang ditangani meja petugas pusat Pandu");
   });
 
   it("refuses public groups, and filing twice", async () => {

@@ -333,58 +333,46 @@ const REPRODUCTIONS: Record<
       text(1003, "halo"),
     ],
   },
+  // Case #1 sits in the forum (Kota Bandung); the HR group's claim for Kota Bandung is approved; the user
+  // writes their NIP in the waiting room: it must follow the case to the HR group, not reach the forum.
+  "open-cases-stay-after-move": {
+    caseOwner: 1001,
+    caseInstansi: "kota bandung",
+    actions: [
+      { kind: "hr-command", group: "hr", from: 900, text: "/hubungkan kota bandung", dt: 1000 },
+      flush,
+      {
+        kind: "signed-callback",
+        prefix: "c",
+        at: "same",
+        user: 1005,
+        from: 900,
+        pick: 0,
+        approve: true,
+        tamper: "none",
+        dt: 1000,
+      },
+      text(1001, `Ini ${ACTORS.get(1001)!.name}, NIP ${ACTORS.get(1001)!.nip}, sudah ada kabar?`),
+      flush,
+    ],
+  },
+  // Case #1 sits in the forum; the user writes their NIP in the waiting room; before the outbox runs, the
+  // bot loses the right to manage topics (forum broken, the case moves to the fallback desk): the queued
+  // message follows the case.
+  "queued-items-follow-old-group": {
+    caseOwner: 1001,
+    caseInstansi: "kota bandung",
+    actions: [
+      text(1001, `Ini ${ACTORS.get(1001)!.name}, NIP ${ACTORS.get(1001)!.nip}, sudah ada kabar?`),
+      { kind: "my-chat-member", chat: FORUM_GROUP, status: "member", dt: 1000 },
+      flush,
+    ],
+  },
   "empty-button-label": {
     seeds: seeds(1003, { flow: "kasus", state: "selesai", vars: { "kembali-label": "" } }),
     actions: [text(1003, "/bantuan")],
   },
 };
-
-describe("fuzz: bugs it found that are not fixed yet (KNOWN_ISSUES)", () => {
-  it("open-cases-stay-after-move: a group approved for nothing now still receives its open case's data", async () => {
-    // Case #1 sits in the forum (Kota Bandung); the HR group's claim for Kota Bandung is approved; the
-    // user writes their NIP in the waiting room: the message goes to the forum, which serves nothing any more.
-    const result = await runScenario(world, {
-      seeds: USERS.map(() => none),
-      caseOwner: 1001,
-      caseInstansi: "kota bandung",
-      actions: [
-        { kind: "hr-command", group: "hr", from: 900, text: "/hubungkan kota bandung", dt: 1000 },
-        flush,
-        {
-          kind: "signed-callback",
-          prefix: "c",
-          at: "same",
-          user: 1005,
-          from: 900,
-          pick: 0,
-          approve: true,
-          tamper: "none",
-          dt: 1000,
-        },
-        text(1001, `Ini ${ACTORS.get(1001)!.name}, NIP ${ACTORS.get(1001)!.nip}, sudah ada kabar?`),
-        flush,
-      ],
-    });
-    expect(result.violations.map((v) => v.code)).toEqual(["known:open-cases-stay-after-move"]);
-  });
-
-  it("queued-items-follow-old-group: what was queued for a group goes there after the case left it", async () => {
-    // Case #1 sits in the forum; the user writes their NIP in the waiting room; before the outbox runs,
-    // the bot loses the right to manage topics (forum marked broken, the case moves to the fallback desk):
-    // the queued message still goes to the forum.
-    const result = await runScenario(world, {
-      seeds: USERS.map(() => none),
-      caseOwner: 1001,
-      caseInstansi: "kota bandung",
-      actions: [
-        text(1001, `Ini ${ACTORS.get(1001)!.name}, NIP ${ACTORS.get(1001)!.nip}, sudah ada kabar?`),
-        { kind: "my-chat-member", chat: FORUM_GROUP, status: "member", dt: 1000 },
-        flush,
-      ],
-    });
-    expect(result.violations.map((v) => v.code)).toEqual(["known:queued-items-follow-old-group"]);
-  });
-});
 
 describe("fuzz: bugs it found stay fixed", () => {
   for (const [id, repro] of Object.entries(REPRODUCTIONS)) {

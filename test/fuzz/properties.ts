@@ -167,23 +167,10 @@ export interface KnownIssue {
  * regression test in fuzz.test.ts turns red: delete the entry then.
  */
 export const KNOWN_ISSUES: KnownIssue[] = [
-  // The seven issues the first runs found (long comment in the session, over-long staff reply and
+  // Empty. Every issue the runs found is fixed (long comment in the session, over-long staff reply and
   // /hubungkan echo, captions cut in a surrogate pair, names in FAQ gaps, a second open case on reopen,
-  // empty button labels) are fixed; their reproductions stay in fuzz.test.ts as regression tests.
-  {
-    id: "open-cases-stay-after-move",
-    codes: ["privacy:group-lost-approval"],
-    subject: /^group -?\d+ approved for nothing now; /,
-    summary:
-      "A group keeps receiving the personal data of its open cases (the card of a case not yet delivered, relayed user messages, added data, card edits) after it lost every approval: a bot admin approved another group's claim for its only instansi (Network.decide: 'Kasus yang sudah ada di sini tetap di sini') or it ran /putuskan. Fixing it is a trust decision: move the open cases with the route (a wrong approval would then take the real office's open cases too) or hold them (reroute along the fallback chain, or send nothing until a group is approved again). Reproduction in fuzz.test.ts ('open-cases-stay-after-move').",
-  },
-  {
-    id: "queued-items-follow-old-group",
-    codes: ["privacy:group-after-reroute"],
-    subject: /^group -?\d+ still approved, the case moved away; /,
-    summary:
-      "When a group is marked broken while the bot is still in it (a forum where it may not manage topics, a restricted bot) its open cases take the fallback chain (Desk.reroute), but the outbox items already queued for it (relayed user messages, card edits with the personal fields) are still delivered there, to a group that no longer holds the case (it is still approved for the instansi). When the bot was removed they become dead letters, and the new group never gets the user's relayed messages (nothing lost is broken too). A fix needs a new DeskTx operation in both stores: re-address (or drop) a rerouted case's queued items. Reproduction in fuzz.test.ts ('queued-items-follow-old-group').",
-  },
+  // empty button labels, open cases left in a group after a move, queued items following the old group);
+  // their reproductions stay in fuzz.test.ts as regression tests.
 ];
 
 export function knownIssueOf(code: string, subject: string | undefined): KnownIssue | undefined {

@@ -359,6 +359,32 @@ export function deskStoreContract(
         await expect(enqueue(store, [{ ...item("x"), id: "" }])).rejects.toThrow(/id/);
       });
 
+      it("takes a case's queued items for one chat out of the outbox, in order; the rest still go", async () => {
+        const store = await fresh();
+        await enqueue(store, [
+          item("c1:u:1", GROUP, { caseId: "1" }),
+          item("c2:u:1", GROUP, { caseId: "2" }),
+          item("c1:u:2", GROUP, { caseId: "1" }),
+          item("c1:note", USER, { caseId: "1" }),
+        ]);
+        const taken = await store.tx((tx) => tx.takeQueued("1", GROUP));
+        expect(taken.map((x) => x.id)).toEqual(["c1:u:1", "c1:u:2"]);
+        expect(taken[0]).toMatchObject({ to: GROUP, caseId: "1", message: { type: "text", text: "c1:u:1" } });
+        expect(await store.tx((tx) => tx.takeQueued("1", GROUP))).toEqual([]);
+        const t = transport();
+        await drainAll(store, t, T0);
+        expect(
+          t
+            .delivered()
+            .map((c) => c.id)
+            .sort(),
+        ).toEqual(["c1:note", "c2:u:1"]);
+        // A taken item may be enqueued again (to another chat, under another id) and is delivered.
+        await enqueue(store, [{ ...taken[0]!, id: "c1:u:1@moved", to: "tg:-100777" }], T0 + 5_000);
+        await drainAll(store, t, T0 + 5_000);
+        expect(t.delivered().map((c) => c.id)).toContain("c1:u:1@moved");
+      });
+
       it("reports the backlog: pending, due and the oldest item", async () => {
         const store = await fresh();
         await enqueue(store, [item("b1"), item("b2", USER)], T0);

@@ -467,6 +467,26 @@ export class MemoryDeskStore implements DeskStore {
       async caseOfTopic(group, topic) {
         return store.topics.get(`${group}|${topic}`);
       },
+      async takeQueued(caseId, chat) {
+        const taken: OutboxItem[] = [];
+        const queue = store.queues.get(chat) ?? [];
+        for (const id of queue) {
+          const stored = store.items.get(id);
+          if (stored === undefined) continue;
+          const item = JSON.parse(stored.json) as OutboxItem;
+          if (item.caseId !== caseId) continue;
+          taken.push(item);
+          j.delete(store.items, id);
+        }
+        if (taken.length === 0) return taken;
+        const rest = queue.filter((id) => store.items.has(id));
+        if (rest.length > 0) j.set(store.queues, chat, rest);
+        else {
+          j.delete(store.queues, chat);
+          j.delete(store.due, chat);
+        }
+        return taken;
+      },
       async eraseUser(user, now) {
         const redacted: Case[] = [];
         for (const c of store.all()) {

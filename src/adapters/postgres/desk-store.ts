@@ -124,6 +124,7 @@ interface ChatRow {
 
 interface ItemRow {
   id: string;
+  seq: string;
   priority: number;
   chat: string;
   lane: string;
@@ -885,6 +886,14 @@ export class PostgresDeskStore implements DeskStore {
             [group, topic],
           )
         )?.case_id;
+      },
+      async takeQueued(caseId, chat) {
+        if (!/^\d{1,18}$/.test(caseId)) return [];
+        const { rows } = await client.query<ItemRow>(
+          "delete from outbox where case_id = $1 and chat = $2 returning *",
+          [caseId, chat],
+        );
+        return rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq)).map(toItem);
       },
       async eraseUser(user, now) {
         const { rows } = await client.query<CaseRow>(
