@@ -12,6 +12,7 @@
 import { decide } from "./core/decide.ts";
 import { transition, type World } from "./core/flow/transition.ts";
 import { maskText } from "./core/mask.ts";
+import { FLOOD_NOTICE } from "./core/notices.ts";
 import type { Address, Effect, Event } from "./core/protocol.ts";
 import type { Session } from "./core/session.ts";
 import type { Desk } from "./desk/desk.ts";
@@ -35,6 +36,8 @@ export interface TurnHooks {
   track?(effect: Extract<Effect, { type: "track" }>): void;
   faqGap?(): void;
   duplicate?(): void;
+  /** An update dropped because its chat already had MAX_WAITING_PER_CHAT waiting. */
+  dropped?(): void;
   error?(kind: "store" | "lock_timeout" | "handler"): void;
   /** Seconds from the start of the turn (after the in-process queue) to its commit. */
   turn?(seconds: number): void;
@@ -47,6 +50,10 @@ export interface TurnDeps {
   faqLog: FaqLog;
   now: () => number;
   hooks?: TurnHooks;
+  /** Updates of one chat that may wait behind the one running (default MAX_WAITING_PER_CHAT). */
+  maxWaiting?: number;
+  /** At most one FLOOD_NOTICE per chat within this many ms (default FLOOD_NOTICE_MS). */
+  noticeEveryMs?: number;
 }
 
 export interface TurnInput {
@@ -58,7 +65,15 @@ export interface TurnInput {
   log: Logger;
 }
 
-export type TurnOutcome = "done" | "duplicate" | "outage" | "failed";
+export type TurnOutcome = "done" | "duplicate" | "outage" | "failed" | "dropped";
+
+/**
+ * Updates of one chat that may wait behind the one running: enough for an album
+ * of photos or a few quick taps; a paste of 600 lines is not queued, it is dropped.
+ */
+export const MAX_WAITING_PER_CHAT = 10;
+/** At most one FLOOD_NOTICE per chat in this interval. */
+export const FLOOD_NOTICE_MS = 60_000;
 
 /** Desk answers may not ask the desk again; this bounds a turn. */
 const MAX_DESK_ROUNDS = 4;
@@ -68,12 +83,19 @@ const MAX_DESK_ROUNDS = 4;
  * process (a promise chain per chat); the store's lock does the same across processes.
  */
 export class Turns {
-  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly running = new Map<string, Chain>();
+  /** When each chat last got a FLOOD_NOTICE (pruned as they age). */
+  private readonly noticed = new Map<string, number>();
+  private readonly maxWaiting: number;
+  private readonly noticeEveryMs: number;
 
-  constructor(readonly deps: TurnDeps) {}
+  constructor(readonly deps: TurnDeps) {
+    this.maxWaiting = deps.maxWaiting ?? MAX_WAITING_PER_CHAT;
+    this.noticeEveryMs = deps.noticeEveryMs ?? FLOOD_NOTICE_MS;
+  }
 
   run(input: TurnInput): Promise<TurnOutcome> {
-    return this.serial(input.chat, () => this.turn(input));
+    return this.serial(input.chat, () => this.turn(input)) ?? this.drop(input);
   }
 
   /**
@@ -81,7 +103,7 @@ export class Turns {
    * and dedupe as a turn, so a redelivered update is applied once.
    */
   exclusive(chat: Address, updateId: number, log: Logger, work: () => Promise<void>): Promise<TurnOutcome> {
-    return this.serial(chat, async () => {
+    const queued = this.serial(chat, async () => {
       const acquired = await this.acquire(chat, updateId, log);
       if (acquired === "duplicate" || acquired === "outage") return acquired;
       try {
@@ -91,19 +113,64 @@ export class Turns {
         throw err;
       }
       await this.deps.store.commit(acquired, undefined);
-      return "done";
+      return "done" as const;
     });
+    if (queued !== undefined) return queued;
+    // Group work has nobody to notify in private: the excess is dropped silently.
+    this.deps.hooks?.dropped?.();
+    log.debug({ chat }, "chat backlog full; update dropped");
+    return Promise.resolve("dropped");
   }
 
-  private serial<T>(chat: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.running.get(chat);
-    const current = previous === undefined ? work() : previous.then(work, work);
-    this.running.set(chat, current);
-    const cleanup = () => {
-      if (this.running.get(chat) === current) this.running.delete(chat);
-    };
+  /**
+   * Runs `work` after the chat's earlier updates in this process, or returns
+   * undefined when maxWaiting are already waiting (the caller drops the update).
+   */
+  private serial<T>(chat: string, work: () => Promise<T>): Promise<T> | undefined {
+    const chain = this.running.get(chat);
+    if (chain === undefined) {
+      const current = work();
+      const mine: Chain = { tail: current, size: 1 };
+      this.running.set(chat, mine);
+      const cleanup = () => this.settle(chat, mine);
+      current.then(cleanup, cleanup);
+      return current;
+    }
+    if (chain.size > this.maxWaiting) return undefined;
+    chain.size++;
+    const current = chain.tail.then(work, work);
+    chain.tail = current;
+    const cleanup = () => this.settle(chat, chain);
     current.then(cleanup, cleanup);
     return current;
+  }
+
+  private settle(chat: string, chain: Chain): void {
+    if (--chain.size === 0 && this.running.get(chat) === chain) this.running.delete(chat);
+  }
+
+  /** A dropped update: counted, and the chat told once per interval. */
+  private async drop(input: TurnInput): Promise<TurnOutcome> {
+    this.deps.hooks?.dropped?.();
+    if (this.shouldNotify(input.chat)) {
+      input.log.info("chat backlog full; updates dropped, chat notified");
+      await input.io
+        .run([{ type: "reply", text: FLOOD_NOTICE }])
+        .catch((err: unknown) => input.log.warn({ err: errorSummary(err) }, "flood notice not sent"));
+    }
+    return "dropped";
+  }
+
+  /** Whether the chat may get a FLOOD_NOTICE now (at most one per noticeEveryMs); records it. */
+  shouldNotify(chat: string): boolean {
+    const now = this.deps.now();
+    const last = this.noticed.get(chat);
+    if (last !== undefined && now - last < this.noticeEveryMs) return false;
+    if (this.noticed.size >= 10_000) {
+      for (const [key, at] of this.noticed) if (now - at >= this.noticeEveryMs) this.noticed.delete(key);
+    }
+    this.noticed.set(chat, now);
+    return true;
   }
 
   private async acquire(chat: string, updateId: number, log: Logger) {
@@ -208,6 +275,12 @@ export class Turns {
       return "failed";
     }
   }
+}
+
+/** A chat's updates in this process: the last one queued, and how many are running or waiting. */
+interface Chain {
+  tail: Promise<unknown>;
+  size: number;
 }
 
 /** An error as it may appear in a log: its type and message, never the objects it carries. */

@@ -58,6 +58,8 @@ export interface Metrics {
   casesOpened: Counter<"type">;
   /** `duplicate_updates_total` */
   duplicateUpdates: Counter;
+  /** `dropped_updates_total`: updates of a chat beyond its backlog (a flood), dropped. */
+  droppedUpdates: Counter;
   /** `lock_wait_seconds` */
   lockWait: Histogram;
 }
@@ -109,6 +111,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     duplicateUpdates: counter(
       "duplicate_updates_total",
       "Updates dropped as already processed (same update_id).",
+    ),
+    droppedUpdates: counter(
+      "dropped_updates_total",
+      "Updates dropped because their chat already had a full backlog (a flood).",
     ),
     lockWait: histogram("lock_wait_seconds", "Time spent waiting for a per-chat lock."),
   };

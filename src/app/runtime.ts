@@ -109,6 +109,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     },
     error: (kind) => metrics.errors.inc({ kind }),
     duplicate: () => metrics.duplicateUpdates.inc(),
+    dropped: () => metrics.droppedUpdates.inc(),
   };
   const desk = new Desk(deskStore, world, {
     ...(config.HR_CHAT_ID !== undefined ? { fallbackGroup: tg(config.HR_CHAT_ID) } : {}),

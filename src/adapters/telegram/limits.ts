@@ -41,6 +41,8 @@ function deadline(ms: number): Transformer {
   return (prev, method, payload, signal) => {
     if (method === "getUpdates") return prev(method, payload, signal);
     const timeout = AbortSignal.timeout(ms);
-    return prev(method, payload, signal === undefined ? timeout : AbortSignal.any([signal, timeout]));
+    // grammY types its signal with the abort-controller shim; at run time it is Node's AbortSignal.
+    const bounded = signal === undefined ? timeout : AbortSignal.any([signal as AbortSignal, timeout]);
+    return prev(method, payload, bounded as unknown as typeof signal);
   };
 }
