@@ -17,7 +17,7 @@ import type { Address, Effect, Event } from "./core/protocol.ts";
 import type { Session } from "./core/session.ts";
 import type { Desk } from "./desk/desk.ts";
 import type { Logger } from "./logger.ts";
-import { type ChatStore, type FaqLog, LockTimeoutError } from "./stores.ts";
+import { type ChatStore, type FaqLog, type Lease, LockTimeoutError } from "./stores.ts";
 
 /** What a channel shows or does in the chat of the turn. */
 export type ChannelEffect = Extract<Effect, { type: "reply" | "delete-incoming" | "toast" }>;
@@ -84,6 +84,8 @@ const MAX_DESK_ROUNDS = 4;
  */
 export class Turns {
   private readonly running = new Map<string, Chain>();
+  /** Leases taken by the intake for the update being handled in their chat (see `under`). */
+  private readonly held = new Map<string, Lease>();
   /** When each chat last got a FLOOD_NOTICE (pruned as they age). */
   private readonly noticed = new Map<string, number>();
   private readonly maxWaiting: number;
@@ -96,6 +98,19 @@ export class Turns {
 
   run(input: TurnInput): Promise<TurnOutcome> {
     return this.serial(input.chat, () => this.turn(input)) ?? this.drop(input);
+  }
+
+  /**
+   * Runs `work` (the channel handling one update the intake claimed) with the
+   * claim's lease given to the turn that update starts, instead of a new lock.
+   */
+  async under<T>(lease: Lease, work: () => Promise<T>): Promise<T> {
+    this.held.set(lease.chat, lease);
+    try {
+      return await work();
+    } finally {
+      if (this.held.get(lease.chat) === lease) this.held.delete(lease.chat);
+    }
   }
 
   /**
@@ -175,6 +190,13 @@ export class Turns {
 
   private async acquire(chat: string, updateId: number, log: Logger) {
     const { store, hooks } = this.deps;
+    if (this.held.size > 0) {
+      const held = this.held.get(chat);
+      if (held !== undefined && held.updateId === updateId) {
+        this.held.delete(chat);
+        return held;
+      }
+    }
     try {
       const result = await store.acquire(chat, updateId);
       if (result.status === "duplicate") {

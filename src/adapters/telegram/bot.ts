@@ -58,6 +58,16 @@ const INLINE_DEFAULTS = [
   "invalid-authenticator-code",
 ];
 const PRIVATE_ONLY = ["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"];
+/** A group is pointed to the private chat at most once in this interval. */
+const GROUP_POINTER_MS = 60_000;
+/** Every command the bot acts on in a group; any other command there is chatter (see intake.ts). */
+export const GROUP_COMMANDS: ReadonlySet<string> = new Set([
+  "hubungkan",
+  "putuskan",
+  "kasus",
+  "statistik",
+  ...PRIVATE_ONLY,
+]);
 
 export const tg = (id: number) => toAddress(CHANNEL, id);
 
@@ -208,7 +218,13 @@ export function createBot(
         await ctx.reply(reply.text, { reply_parameters: { message_id: msg.message_id } });
     });
   });
+  // One pointer to the private chat per group and minute: a group repeating /start gets no echo of each.
+  const pointedAt = new Map<number, number>();
   groups.command(PRIVATE_ONLY, async (ctx) => {
+    const at = now();
+    if (at - (pointedAt.get(ctx.chat.id) ?? Number.NEGATIVE_INFINITY) < GROUP_POINTER_MS) return;
+    if (pointedAt.size >= 10_000) pointedAt.clear();
+    pointedAt.set(ctx.chat.id, at);
     const link = `https://t.me/${ctx.me.username}`;
     await ctx.reply(
       "Pandu melayani lewat chat pribadi, supaya data Anda tetap aman. Silakan buka chat pribadi dengan Pandu.",
