@@ -1,6 +1,9 @@
 /**
  * npm run bench -- [--quick] [--json] [--only <name>[,<name>…]] [--own-redis] [--in-process] [--report saved.json]
  * npm run bench -- --desk [--cases N] [--json]   the HR desk on PostgreSQL (bench/desk.ts; DATABASE_URL)
+ * npm run bench -- --crowd [--quick] [--json] [--mode polling|webhook] [--scenarios abcd] [--own-redis]
+ *                                                 npm start against a loopback Bot API when everyone
+ *                                                 comes at once (bench/crowd.ts; REDIS_URL, DATABASE_URL)
  *
  * Runs every scenario, each in its own Node process (with --quick: one process
  * per framework), so heap, RSS and JIT state of one framework do not leak into
@@ -612,6 +615,24 @@ async function main(): Promise<void> {
       loadAfter: round(loadavg()[0] ?? 0, 2),
     };
     process.stdout.write(`${JSON.stringify({ machine: info, desk: report }, null, 2)}\n`);
+    process.exit(0);
+  }
+  if (argv.includes("--crowd")) {
+    const { runCrowd } = await import("./crowd.ts");
+    const mode = argv[argv.indexOf("--mode") + 1];
+    const outcome = await runCrowd({
+      quick: argv.includes("--quick"),
+      json: argv.includes("--json"),
+      ownRedis: argv.includes("--own-redis"),
+      only: argv.includes("--scenarios") ? (argv[argv.indexOf("--scenarios") + 1] ?? "abcd") : "abcd",
+      modes:
+        argv.includes("--mode") && (mode === "polling" || mode === "webhook")
+          ? [mode]
+          : ["polling", "webhook"],
+    });
+    const json = argv.includes("--json");
+    process.stdout.write(`${json ? JSON.stringify(outcome.json) : outcome.text}\n`);
+    // Missed goals are reported, not errors (as in the classic bench).
     process.exit(0);
   }
   const args = parseArgs(argv);
