@@ -12,6 +12,7 @@ import { RedisChatStore } from "../adapters/redis/chat-store.ts";
 import { createRedis, waitReady } from "../adapters/redis/connect.ts";
 import { RedisFaqLog } from "../adapters/redis/faq-log.ts";
 import { type BotHooks, createBot, tg } from "../adapters/telegram/bot.ts";
+import { leanFetch } from "../adapters/telegram/fetch.ts";
 import { createTelegramIntake, type TelegramIntake } from "../adapters/telegram/intake.ts";
 import { installLimits } from "../adapters/telegram/limits.ts";
 import { createTelegramSender } from "../adapters/telegram/sender.ts";
@@ -77,7 +78,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   }
   const now = clock?.now ?? Date.now;
   if (config.REDIS_URL !== undefined) {
-    const redis = createRedis(config.REDIS_URL, {}, (err) =>
+    // Auto-pipelining: the commands of many chats' turns issued in one tick leave in one write.
+    const redis = createRedis(config.REDIS_URL, { enableAutoPipelining: true }, (err) =>
       logger.warn({ err: err.message }, "redis connection"),
     );
     await waitReady(redis, 10_000).catch((err: Error) =>
@@ -144,6 +146,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   // The desk's background work: deliver the outbox (at its own pace and limits) and run reminders.
   const outboxApi = new Api(config.BOT_TOKEN, {
     timeoutSeconds: 20, // below the outbox lease, so a hung send cannot outlive it
+    fetch: leanFetch as never,
     ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
   });
   outboxApi.config.use(apiTransformer(metrics));

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Cluster } from "ioredis";
 import {
   type AcquireResult,
   type AdmitOptions,
@@ -64,8 +65,9 @@ return 0`;
 const NOW_MS = `local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)`;
 
-// KEYS: lock, session, recent, inbox, notice. ARGV: update id, item, limit, notice ms, claim (1/0),
-// token, lock ttl ms, inbox ttl s.
+// KEYS: lock, session, recent, inbox, notice[, index]. ARGV: update id, item, limit, notice ms,
+// claim (1/0), token, lock ttl ms, inbox ttl s, chat. With the index key (not on a Cluster), a first
+// update also enters the chat in the index, in the same script.
 // Returns {2} duplicate, {4, notify} full, {0, first, now} queued, {1, first, now, head, session|false} claimed.
 const ADMIT = `
 local recent = redis.call('GET', KEYS[3])
@@ -83,13 +85,16 @@ redis.call('RPUSH', KEYS[4], ARGV[2])
 redis.call('EXPIRE', KEYS[4], ARGV[8])
 ${NOW_MS}
 local first = 0
-if #items == 0 then first = 1 end
+if #items == 0 then
+  first = 1
+  if KEYS[6] then redis.call('ZADD', KEYS[6], now, ARGV[9]) end
+end
 if ARGV[5] == '1' and redis.call('SET', KEYS[1], ARGV[6], 'NX', 'PX', ARGV[7]) then
   return {1, first, now, items[1] or ARGV[2], redis.call('GET', KEYS[2])}
 end
 return {0, first, now}`;
 
-// KEYS: lock, session, recent, inbox. ARGV: token, lock ttl ms.
+// KEYS: lock, session, recent, inbox[, index]. ARGV: token, lock ttl ms, chat.
 // Returns {0} busy, {3} empty, {1, head, session|false} claimed.
 const CLAIM = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
@@ -104,13 +109,16 @@ while head do
     break
   end
 end
-if not head then return {3} end
+if not head then
+  if KEYS[5] then redis.call('ZREM', KEYS[5], ARGV[3]) end
+  return {3}
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1, head, redis.call('GET', KEYS[2])}`;
 
-// KEYS: lock, session, recent, inbox. ARGV: token, session json, ttl s, update id, dedupe ttl s,
-// keep n, mode (w: write the session, d: delete it, k: keep it).
-// Returns {0} lock lost, {1, waiting} or {1, 0, now} (inbox empty).
+// KEYS: lock, session, recent, inbox[, index]. ARGV: token, session json, ttl s, update id, dedupe ttl s,
+// keep n, mode (w: write the session, d: delete it, k: keep it), chat.
+// Returns {0} lock lost, {1, waiting} or {1, 0, now} (inbox empty; with the index key, the chat left it).
 const COMMIT_INBOX = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
 if ARGV[7] == 'w' then redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
@@ -128,6 +136,7 @@ if head and string.sub(head, 1, #mine) == mine then redis.call('LPOP', KEYS[4]) 
 redis.call('DEL', KEYS[1])
 local waiting = redis.call('LLEN', KEYS[4])
 if waiting > 0 then return {1, waiting} end
+if KEYS[5] then redis.call('ZREM', KEYS[5], ARGV[8]) end
 ${NOW_MS}
 return {1, 0, now}`;
 
@@ -169,42 +178,17 @@ type Scripted = RedisClient & {
     keep: number,
   ): Promise<number>;
   panduRelease(lock: string, token: string): Promise<number>;
+  // The inbox scripts, keys then arguments (see the scripts above); *Indexed take the index as a last key.
   panduAdmit(
-    lock: string,
-    session: string,
-    recent: string,
-    inbox: string,
-    notice: string,
-    update: number,
-    item: string,
-    limit: number,
-    noticeMs: number,
-    claim: string,
-    token: string,
-    lockTtl: number,
-    inboxTtl: number,
+    ...keysThenArgs: (string | number)[]
   ): Promise<[number, number?, number?, string?, (string | null)?]>;
-  panduClaim(
-    lock: string,
-    session: string,
-    recent: string,
-    inbox: string,
-    token: string,
-    lockTtl: number,
-  ): Promise<[number, string?, (string | null)?]>;
-  panduCommitInbox(
-    lock: string,
-    session: string,
-    recent: string,
-    inbox: string,
-    token: string,
-    json: string,
-    ttl: number,
-    update: number,
-    dedupeTtl: number,
-    keep: number,
-    mode: "w" | "d" | "k",
-  ): Promise<[number, number?, number?]>;
+  panduAdmitIndexed(
+    ...keysThenArgs: (string | number)[]
+  ): Promise<[number, number?, number?, string?, (string | null)?]>;
+  panduClaim(...keysThenArgs: (string | number)[]): Promise<[number, string?, (string | null)?]>;
+  panduClaimIndexed(...keysThenArgs: (string | number)[]): Promise<[number, string?, (string | null)?]>;
+  panduCommitInbox(...keysThenArgs: (string | number)[]): Promise<[number, number?, number?]>;
+  panduCommitInboxIndexed(...keysThenArgs: (string | number)[]): Promise<[number, number?, number?]>;
   panduExtend(lock: string, token: string, lockTtl: number): Promise<number>;
   panduProbe(lock: string, inbox: string): Promise<[number, number]>;
   panduUnindex(index: string, chat: string, score: number, mode: "eq" | "le"): Promise<number>;
@@ -219,6 +203,10 @@ type Scripted = RedisClient & {
 export class RedisChatStore implements ChatStore {
   private readonly redis: Scripted;
   private readonly prefix: string;
+  /** One Redis (not a Cluster): the inbox index is kept inside the scripts. */
+  private readonly indexed: boolean;
+  private readonly tokenPrefix = randomBytes(9).toString("base64url");
+  private tokens = 0;
 
   constructor(private readonly options: RedisChatStoreOptions) {
     this.prefix = options.prefix ?? "pandu";
@@ -230,11 +218,16 @@ export class RedisChatStore implements ChatStore {
       redis.defineCommand("panduAdmit", { numberOfKeys: 5, lua: ADMIT });
       redis.defineCommand("panduClaim", { numberOfKeys: 4, lua: CLAIM });
       redis.defineCommand("panduCommitInbox", { numberOfKeys: 4, lua: COMMIT_INBOX });
+      // The same scripts with the index as one more key (one Redis, not a Cluster).
+      redis.defineCommand("panduAdmitIndexed", { numberOfKeys: 6, lua: ADMIT });
+      redis.defineCommand("panduClaimIndexed", { numberOfKeys: 5, lua: CLAIM });
+      redis.defineCommand("panduCommitInboxIndexed", { numberOfKeys: 5, lua: COMMIT_INBOX });
       redis.defineCommand("panduExtend", { numberOfKeys: 1, lua: EXTEND });
       redis.defineCommand("panduProbe", { numberOfKeys: 2, lua: PROBE });
       redis.defineCommand("panduUnindex", { numberOfKeys: 1, lua: UNINDEX });
     }
     this.redis = redis;
+    this.indexed = !(redis instanceof Cluster);
   }
 
   readonly durable = true;
@@ -252,9 +245,10 @@ export class RedisChatStore implements ChatStore {
   }
 
   /**
-   * Chats whose inbox was not empty when last seen (a hint for crash recovery,
-   * one sorted set outside the chats' hash slots: written after the inbox, removed
-   * once it is seen empty, so an inbox with updates always has its entry).
+   * Chats whose inbox holds updates (for the crash sweep): one sorted set, score
+   * the time of the first update. On one Redis it is kept by the inbox scripts
+   * themselves; on a Cluster (other hash slot) it is written after the inbox and
+   * removed once the inbox is seen empty, so an inbox with updates always has its entry.
    */
   get indexKey(): string {
     return `${this.prefix}:inboxes`;
@@ -262,7 +256,7 @@ export class RedisChatStore implements ChatStore {
 
   async acquire(chat: string, updateId: number): Promise<AcquireResult> {
     const keys = this.keys(chat);
-    const token = randomBytes(9).toString("base64url");
+    const token = this.token();
     const waitMs = this.options.lockWaitMs ?? 5_000;
     const started = performance.now();
     let pause = 5;
@@ -323,14 +317,10 @@ export class RedisChatStore implements ChatStore {
   }
 
   async admit(chat: string, updateId: number, payload: string, options: AdmitOptions): Promise<AdmitResult> {
-    const keys = this.keys(chat);
-    const token = options.claim ? randomBytes(9).toString("base64url") : "";
-    const reply = await this.redis.panduAdmit(
-      keys.lock,
-      keys.session,
-      keys.recent,
-      keys.inbox,
-      keys.notice,
+    const k = this.keys(chat);
+    const token = options.claim ? this.token() : "";
+    const keys = [k.lock, k.session, k.recent, k.inbox, k.notice];
+    const args = [
       updateId,
       `${updateId} ${payload}`,
       options.limit,
@@ -339,28 +329,29 @@ export class RedisChatStore implements ChatStore {
       token,
       this.options.lockTtlMs ?? 30_000,
       this.options.dedupeTtlSeconds ?? 86_400,
-    );
+      chat,
+    ];
+    const reply = this.indexed
+      ? await this.redis.panduAdmitIndexed(...keys, this.indexKey, ...args)
+      : await this.redis.panduAdmit(...keys, ...args);
     const status = reply[0];
     if (status === 2) return { status: "duplicate" };
     if (status === 4) return { status: "full", notify: reply[1] === 1 };
-    // Before answering: an inbox with updates always has its entry in the index.
-    if (reply[1] === 1) await this.redis.zadd(this.indexKey, reply[2] ?? 0, chat);
+    // On a Cluster the index is written apart, before answering: an inbox with updates always has its entry.
+    if (!this.indexed && reply[1] === 1) await this.redis.zadd(this.indexKey, reply[2] ?? 0, chat);
     if (status === 0) return { status: "queued" };
     const claimed = this.toClaim(chat, token, reply[3] ?? "", reply[4]);
     return claimed === undefined ? { status: "queued" } : { status: "claimed", claim: claimed };
   }
 
   async claim(chat: string): Promise<ClaimResult> {
-    const keys = this.keys(chat);
-    const token = randomBytes(9).toString("base64url");
-    const reply = await this.redis.panduClaim(
-      keys.lock,
-      keys.session,
-      keys.recent,
-      keys.inbox,
-      token,
-      this.options.lockTtlMs ?? 30_000,
-    );
+    const k = this.keys(chat);
+    const token = this.token();
+    const keys = [k.lock, k.session, k.recent, k.inbox];
+    const args = [token, this.options.lockTtlMs ?? 30_000, chat];
+    const reply = this.indexed
+      ? await this.redis.panduClaimIndexed(...keys, this.indexKey, ...args)
+      : await this.redis.panduClaim(...keys, ...args);
     if (reply[0] === 0) return { status: "busy" };
     if (reply[0] === 3) return { status: "empty" };
     const claimed = this.toClaim(chat, token, reply[1] ?? "", reply[2]);
@@ -397,14 +388,11 @@ export class RedisChatStore implements ChatStore {
     return chats;
   }
 
-  /** Commits an inbox lease (mode w/d/k) and drops the index hint when the inbox is empty. */
+  /** Commits an inbox lease (mode w/d/k); an empty inbox leaves the index. */
   private async finish(lease: Lease, json: string, mode: "w" | "d" | "k"): Promise<void> {
-    const keys = this.keys(lease.chat);
-    const reply = await this.redis.panduCommitInbox(
-      keys.lock,
-      keys.session,
-      keys.recent,
-      keys.inbox,
+    const k = this.keys(lease.chat);
+    const keys = [k.lock, k.session, k.recent, k.inbox];
+    const args = [
       lease.token,
       json,
       this.options.ttlSeconds,
@@ -412,14 +400,26 @@ export class RedisChatStore implements ChatStore {
       this.options.dedupeTtlSeconds ?? 86_400,
       this.options.recentUpdates ?? 16,
       mode,
-    );
+      lease.chat,
+    ];
+    const reply = this.indexed
+      ? await this.redis.panduCommitInboxIndexed(...keys, this.indexKey, ...args)
+      : await this.redis.panduCommitInbox(...keys, ...args);
     lease.done = true;
     if (reply[0] !== 1) throw new FencingError(lease.chat);
     lease.waiting = reply[1] ?? 0;
-    if (lease.waiting === 0) {
+    if (lease.waiting === 0 && !this.indexed) {
       // A hint only: not awaited, and a failure leaves an entry the next sweep removes.
       this.redis.panduUnindex(this.indexKey, lease.chat, reply[2] ?? 0, "le").catch(() => undefined);
     }
+  }
+
+  /**
+   * A fencing token unique across processes and time: a random prefix per
+   * store and a counter (cheaper than random bytes per update).
+   */
+  private token(): string {
+    return `${this.tokenPrefix}${(++this.tokens).toString(36)}`;
   }
 
   private toClaim(chat: string, token: string, head: string, stored: string | null | undefined) {

@@ -15,6 +15,7 @@ import { type TurnHooks, Turns } from "../../turn.ts";
 import { MemoryChatStore } from "../memory/chat-store.ts";
 import { MemoryDeskStore } from "../memory/desk-store.ts";
 import { MemoryFaqLog } from "../memory/faq-log.ts";
+import { leanFetch } from "./fetch.ts";
 import { CHANNEL, replyIO, toKeyboard } from "./render.ts";
 import { toEvent } from "./to-event.ts";
 
@@ -78,7 +79,10 @@ export function createBot(
   const now = options.now ?? Date.now;
   const bot = new Bot<PanduContext>(options.token, {
     ...(options.botInfo !== undefined ? { botInfo: options.botInfo } : {}),
-    ...(options.apiRoot !== undefined ? { client: { apiRoot: options.apiRoot } } : {}),
+    client: {
+      fetch: leanFetch as never,
+      ...(options.apiRoot !== undefined ? { apiRoot: options.apiRoot } : {}),
+    },
   });
 
   const hooks = options.hooks ?? {};

@@ -86,10 +86,17 @@ export function createTelegramIntake(
     onDirectError?: (err: unknown) => void;
   },
 ): TelegramIntake {
+  // Updates this process took in and has not handled yet, by chat and id: handled from the object
+  // at hand rather than parsed back from the inbox's copy (which is for a crash or another process).
+  const taken = new Map<string, Update>();
   const intake = new Intake({
     ...options,
-    handle: (payload: string, lease: Lease) =>
-      bot.turns.under(lease, () => bot.handleUpdate(JSON.parse(payload) as Update)),
+    handle: (payload: string, lease: Lease) => {
+      const key = `${lease.chat}#${lease.updateId}`;
+      const update = taken.get(key) ?? (JSON.parse(payload) as Update);
+      taken.delete(key);
+      return bot.turns.under(lease, () => bot.handleUpdate(update));
+    },
     notify: async (chat: string) => {
       await bot.api.sendMessage(Number(splitAddress(chat).id), FLOOD_NOTICE);
     },
@@ -105,12 +112,24 @@ export function createTelegramIntake(
         bot.handleUpdate(update).catch((err: unknown) => options.onDirectError?.(err));
         return "direct";
       }
-      return intake.accept({
-        chat: `${CHANNEL}:${route.chat}`,
-        updateId: update.update_id,
-        lane: route.lane,
-        payload: raw ?? JSON.stringify(update),
-      });
+      const chat = `${CHANNEL}:${route.chat}`;
+      const key = `${chat}#${update.update_id}`;
+      // A cache only: updates another process handles never come back here, so it is kept small.
+      if (taken.size >= 10_000) taken.clear();
+      taken.set(key, update);
+      try {
+        const accepted = await intake.accept({
+          chat,
+          updateId: update.update_id,
+          lane: route.lane,
+          payload: raw ?? JSON.stringify(update),
+        });
+        if (accepted !== "queued") taken.delete(key);
+        return accepted;
+      } catch (err) {
+        taken.delete(key);
+        throw err;
+      }
     },
   };
 }
