@@ -1,8 +1,10 @@
 /**
  * A loopback Bot API fast enough to play Telegram for `npm run bench -- --crowd`:
  * serves getUpdates (offset semantics, long polling) or delivers to the bot's
- * webhook as Telegram does (at most max_connections requests at once, a refused
- * update retried), answers the calls Pandu makes, optionally refuses a share of
+ * webhook as Telegram's Bot API server does (tdlib/telegram-bot-api
+ * WebhookActor: a queue per chat, one update of a chat in flight at a time, the
+ * next only once the previous was answered 2xx; at most max_connections
+ * requests at once; a refused update retried), answers the calls Pandu makes, optionally refuses a share of
  * chat-addressed calls with 429 retry_after=1, and records, per chat, when each
  * update was made available and what the bot sent back and when.
  */
@@ -57,9 +59,12 @@ export class CrowdTelegram {
   private pending: { id: number; json: string }[] = [];
   private head = 0;
   private pollers: (() => void)[] = [];
-  /** Webhook: updates waiting for a connection. */
-  private outbox: { id: number; json: string }[] = [];
-  private outHead = 0;
+  /** Webhook: updates waiting per chat, chats with one ready to go (oldest first), chats in flight. */
+  private readonly chatQueues = new Map<number, string[]>();
+  private readyChats: number[] = [];
+  private readyHead = 0;
+  private readonly inFlight = new Set<number>();
+  private queued = 0;
   private webhook?: { url: URL; secret?: string; connections: number };
   private workers = 0;
   private wake: (() => void)[] = [];
@@ -96,8 +101,14 @@ export class CrowdTelegram {
     const json = JSON.stringify({ update_id: id, ...body });
     if (!this.firstUpdateAt.has(chatId)) this.firstUpdateAt.set(chatId, performance.now());
     if (this.webhook !== undefined) {
-      this.outbox.push({ id, json });
-      this.wake.shift()?.();
+      let queue = this.chatQueues.get(chatId);
+      if (queue === undefined) {
+        queue = [];
+        this.chatQueues.set(chatId, queue);
+      }
+      queue.push(json);
+      this.queued++;
+      if (queue.length === 1 && !this.inFlight.has(chatId)) this.ready(chatId);
     } else {
       this.pending.push({ id, json });
       for (const wake of this.pollers.splice(0)) wake();
@@ -117,7 +128,7 @@ export class CrowdTelegram {
 
   /** Updates made available and not yet taken (polling) or delivered (webhook). */
   get backlog(): number {
-    return this.webhook !== undefined ? this.outbox.length - this.outHead : this.pending.length - this.head;
+    return this.webhook !== undefined ? this.queued : this.pending.length - this.head;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -221,25 +232,40 @@ export class CrowdTelegram {
     res.end(`{"ok":true,"result":[${batch.join(",")}]}`);
   }
 
-  /** One of max_connections: posts the next update, retrying it (after 0.5 s) until answered 2xx. */
+  private ready(chatId: number): void {
+    this.readyChats.push(chatId);
+    this.wake.shift()?.();
+  }
+
+  /**
+   * One of max_connections: posts the oldest ready chat's next update, retrying
+   * it (after 0.5 s) until answered 2xx; only then is that chat's next one ready.
+   */
   private async deliver(): Promise<void> {
     while (!this.closed) {
-      if (this.outHead >= this.outbox.length) {
+      if (this.readyHead >= this.readyChats.length) {
         await new Promise<void>((resolve) => this.wake.push(resolve));
         continue;
       }
-      const update = this.outbox[this.outHead++]!;
-      if (this.outHead > 10_000 && this.outHead === this.outbox.length) {
-        this.outbox = [];
-        this.outHead = 0;
+      const chatId = this.readyChats[this.readyHead++]!;
+      if (this.readyHead > 10_000 && this.readyHead === this.readyChats.length) {
+        this.readyChats = [];
+        this.readyHead = 0;
       }
+      const queue = this.chatQueues.get(chatId)!;
+      const json = queue.shift()!;
+      this.inFlight.add(chatId);
       for (;;) {
         this.served.webhookPosts++;
-        const status = await this.post(update.json).catch(() => 0);
+        const status = await this.post(json).catch(() => 0);
         if ((status >= 200 && status < 300) || this.closed) break;
         this.served.webhookRetries++;
         await new Promise((r) => setTimeout(r, 500));
       }
+      this.inFlight.delete(chatId);
+      this.queued--;
+      if (queue.length > 0) this.ready(chatId);
+      else this.chatQueues.delete(chatId);
     }
   }
 

@@ -68,6 +68,9 @@ interface Latency {
 interface Usage {
   cpuSeconds: number;
   cpuMicrosPerUpdate: number;
+  /** V8 heap in use (from the child's /metrics, not after a GC), at the start and the end. */
+  heapStartMb: number;
+  heapEndMb: number;
   rssStartMb: number;
   rssPeakMb: number;
   rssEndMb: number;
@@ -143,6 +146,17 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/** The child's V8 heap in use, read from its Prometheus /metrics (NaN when unavailable). */
+async function heapMb(port: number): Promise<number> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const used = /^pandu_nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1];
+    return used === undefined ? Number.NaN : Number(used) / 1024 / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -208,6 +222,7 @@ async function measure(
 }> {
   const pid = child.process.pid!;
   const loadBefore = loadavg()[0] ?? 0;
+  const heap0 = await heapMb(child.port);
   const cpu0 = cpuSeconds(pid);
   const rss0 = rssMb(pid);
   let peak = rss0;
@@ -225,6 +240,7 @@ async function measure(
   clearInterval(sampler);
   const cpu = cpuSeconds(pid) - cpu0;
   const rssEnd = rssMb(pid);
+  const heapEnd = await heapMb(child.port);
   const { summary, samples } = latencyOf(telegram, chats);
   return {
     latency: summary,
@@ -232,6 +248,8 @@ async function measure(
     usage: {
       cpuSeconds: round(cpu, 2),
       cpuMicrosPerUpdate: round((cpu * 1e6) / Math.max(1, updates), 0),
+      heapStartMb: round(heap0, 1),
+      heapEndMb: round(heapEnd, 1),
       rssStartMb: round(rss0, 1),
       rssPeakMb: round(Math.max(peak, rssEnd), 1),
       rssEndMb: round(rssEnd, 1),
@@ -618,6 +636,7 @@ function render(results: ModeResult[], machine: Record<string, unknown>): string
       fmt(s.usage.cpuSeconds),
       fmt(s.usage.cpuMicrosPerUpdate),
       `${s.usage.rssStartMb}/${s.usage.rssPeakMb}/${s.usage.rssEndMb}`,
+      `${s.usage.heapStartMb}→${s.usage.heapEndMb}`,
       `${s.load[0]}→${s.load[1]}`,
       s.goal.met ? "met" : "MISSED",
     ]),
@@ -636,6 +655,7 @@ function render(results: ModeResult[], machine: Record<string, unknown>): string
         "CPU s",
         "CPU µs/upd",
         "RSS MB start/peak/end",
+        "heap MB",
         "load 1m",
         "goal",
       ],
