@@ -16,7 +16,8 @@
  * CPU (utime+stime from /proc) and RSS are the child's. `--quick` runs each
  * scenario at a tenth of its size (a CI smoke run of seconds per mode).
  *
- * CROWD_CPU_PROF=<dir> makes the child write a CPU profile there when it stops.
+ * CROWD_CPU_PROF=<dir> makes the child write a CPU profile there when it stops;
+ * CROWD_PANDU_DIR=<dir> runs the npm start of another checkout (a before/after).
  *
  * Environment: REDIS_URL (default redis://127.0.0.1:6379; database 13 is used and
  * flushed), DATABASE_URL (default the local pandu_test database; a schema of its
@@ -116,7 +117,9 @@ function startPandu(env: Record<string, string>, port: number): Child {
   // CROWD_CPU_PROF=<dir>: the child writes a CPU profile there when it exits (bench/profile-top.ts reads it).
   const profile = process.env.CROWD_CPU_PROF;
   const args = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+  // CROWD_PANDU_DIR=<checkout>: run another checkout's npm start (an older commit, for a before/after).
   const child = spawn(process.execPath, [...args, "--import", "tsx", "src/main.ts"], {
+    ...(process.env.CROWD_PANDU_DIR ? { cwd: process.env.CROWD_PANDU_DIR } : {}),
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "pipe"],
   });
