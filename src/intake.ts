@@ -14,7 +14,7 @@
  * `stranded` finds inboxes nobody handles, and the update id dedupe makes a
  * redelivery harmless.
  */
-import type { Logger } from "./logger.ts";
+import type { Log } from "./logger.ts";
 import type { ChatStore, Claim, Lease } from "./stores.ts";
 import { errorSummary, FLOOD_NOTICE_MS, MAX_WAITING_PER_CHAT } from "./turn.ts";
 
@@ -42,7 +42,7 @@ export interface IntakeOptions {
   handle(payload: string, lease: Lease): Promise<void>;
   /** Tells a private chat that part of its flood was dropped (best effort; at most once per interval). */
   notify?(chat: string): Promise<void>;
-  log: Logger;
+  log: Log;
   /** The lane of a chat found stranded by the sweep (default: private). */
   laneOf?(chat: string): Lane;
   /** Turns running at once per lane (default 256 private, 16 group). */

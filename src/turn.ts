@@ -16,7 +16,7 @@ import { FLOOD_NOTICE } from "./core/notices.ts";
 import type { Address, Effect, Event } from "./core/protocol.ts";
 import type { Session } from "./core/session.ts";
 import type { Desk } from "./desk/desk.ts";
-import type { Logger } from "./logger.ts";
+import type { Log } from "./logger.ts";
 import { type ChatStore, type FaqLog, type Lease, LockTimeoutError } from "./stores.ts";
 
 /** What a channel shows or does in the chat of the turn. */
@@ -62,7 +62,7 @@ export interface TurnInput {
   updateId: number;
   event: Event;
   io: TurnIO;
-  log: Logger;
+  log: Log;
 }
 
 export type TurnOutcome = "done" | "duplicate" | "outage" | "failed" | "dropped";
@@ -117,7 +117,7 @@ export class Turns {
    * Work on a chat that has no conversation (an HR group): the same queue, lock
    * and dedupe as a turn, so a redelivered update is applied once.
    */
-  exclusive(chat: Address, updateId: number, log: Logger, work: () => Promise<void>): Promise<TurnOutcome> {
+  exclusive(chat: Address, updateId: number, log: Log, work: () => Promise<void>): Promise<TurnOutcome> {
     const queued = this.serial(chat, async () => {
       const acquired = await this.acquire(chat, updateId, log);
       if (acquired === "duplicate" || acquired === "outage") return acquired;
@@ -147,16 +147,17 @@ export class Turns {
       const current = work();
       const mine: Chain = { tail: current, size: 1 };
       this.running.set(chat, mine);
-      const cleanup = () => this.settle(chat, mine);
-      current.then(cleanup, cleanup);
+      // bind, not a named arrow: tsx keeps function names, which costs a defineProperty per closure.
+      const settle = this.settle.bind(this, chat, mine);
+      current.then(settle, settle);
       return current;
     }
     if (chain.size > this.maxWaiting) return undefined;
     chain.size++;
     const current = chain.tail.then(work, work);
     chain.tail = current;
-    const cleanup = () => this.settle(chat, chain);
-    current.then(cleanup, cleanup);
+    const settle = this.settle.bind(this, chat, chain);
+    current.then(settle, settle);
     return current;
   }
 
@@ -188,7 +189,7 @@ export class Turns {
     return true;
   }
 
-  private async acquire(chat: string, updateId: number, log: Logger) {
+  private async acquire(chat: string, updateId: number, log: Log) {
     const { store, hooks } = this.deps;
     if (this.held.size > 0) {
       const held = this.held.get(chat);
@@ -217,8 +218,30 @@ export class Turns {
     }
   }
 
+  /**
+   * Sorts the effects in order; a desk request is asked at its place and its
+   * answer goes back through transition(), whose effects take that place.
+   */
+  private async apply(applied: Applied, chat: Address, now: number, effects: Effect[], round: number) {
+    const { world, desk } = this.deps;
+    for (const effect of effects) {
+      if (effect.type === "desk") {
+        if (round >= MAX_DESK_ROUNDS) throw new Error("desk answers kept asking the desk");
+        const result = await desk.request(chat, effect.request, now);
+        const answered = transition(
+          world,
+          applied.session,
+          { type: "desk", request: effect.request, result },
+          now,
+        );
+        applied.session = answered.session;
+        await this.apply(applied, chat, now, answered.effects, round + 1);
+      } else sortEffects(applied, [effect]);
+    }
+  }
+
   private async turn(input: TurnInput): Promise<TurnOutcome> {
-    const { world, store, desk, faqLog, hooks } = this.deps;
+    const { world, store, faqLog, hooks } = this.deps;
     const { chat, io, log } = input;
     const lease = await this.acquire(chat, input.updateId, log);
     if (lease === "duplicate") return lease;
@@ -236,32 +259,11 @@ export class Turns {
           "stored session unreadable; started afresh",
         );
       }
-      let session: Session = decision.session;
-      const shown: ChannelEffect[] = [];
-      const records: Effect[] = [];
-      const apply = async (effects: Effect[], round: number): Promise<void> => {
-        for (const effect of effects) {
-          if (effect.type === "desk") {
-            if (round >= MAX_DESK_ROUNDS) throw new Error("desk answers kept asking the desk");
-            const result = await desk.request(chat, effect.request, now);
-            const answered = transition(
-              world,
-              session,
-              { type: "desk", request: effect.request, result },
-              now,
-            );
-            session = answered.session;
-            await apply(answered.effects, round + 1);
-          } else if (
-            effect.type === "reply" ||
-            effect.type === "delete-incoming" ||
-            effect.type === "toast"
-          ) {
-            shown.push(effect);
-          } else records.push(effect);
-        }
-      };
-      await apply(decision.effects, 0);
+      const applied: Applied = { session: decision.session, shown: [], records: [] };
+      // Most turns ask nothing of the desk: sorted without an await.
+      if (decision.effects.some(isDesk)) await this.apply(applied, chat, now, decision.effects, 0);
+      else sortEffects(applied, decision.effects);
+      const { session, shown, records } = applied;
       await io.run(shown);
       for (const effect of records) {
         if (effect.type === "track") {
@@ -298,6 +300,26 @@ export class Turns {
       await io.apologise();
       return "failed";
     }
+  }
+}
+
+/** What a turn's effects come to: the session after the desk's answers, what the chat is shown, what is recorded. */
+interface Applied {
+  session: Session;
+  shown: ChannelEffect[];
+  records: Effect[];
+}
+
+function isDesk(effect: Effect): boolean {
+  return effect.type === "desk";
+}
+
+/** Channel effects to be shown, the rest to be recorded (desk requests are handled by Turns.apply). */
+function sortEffects(applied: Applied, effects: Effect[]): void {
+  for (const effect of effects) {
+    if (effect.type === "reply" || effect.type === "delete-incoming" || effect.type === "toast")
+      applied.shown.push(effect);
+    else if (effect.type !== "desk") applied.records.push(effect);
   }
 }
 

@@ -16,7 +16,7 @@ export interface MemoryChatStoreOptions {
 }
 
 interface Entry {
-  json?: string;
+  json?: string | undefined;
   expiresAt: number;
   recent: number[];
 }
@@ -168,14 +168,17 @@ export class MemoryChatStore implements ChatStore {
    * deletes it, undefined keeps it. An inbox update also leaves the inbox.
    */
   private write(lease: Lease, json: string | null | undefined): void {
-    const entry = this.live(lease.chat);
-    const recent = [...(entry?.recent ?? []), lease.updateId].slice(-(this.options.recentUpdates ?? 16));
     const expiresAt = this.now() + this.options.ttlSeconds * 1000;
-    const kept = json === undefined ? entry?.json : (json ?? undefined);
-    this.entries.set(
-      lease.chat,
-      kept === undefined ? { expiresAt, recent } : { json: kept, expiresAt, recent },
-    );
+    let entry = this.live(lease.chat);
+    if (entry === undefined) {
+      entry = { expiresAt, recent: [] };
+      this.entries.set(lease.chat, entry);
+    }
+    entry.expiresAt = expiresAt;
+    if (json === null) entry.json = undefined;
+    else if (json !== undefined) entry.json = json;
+    entry.recent.push(lease.updateId);
+    if (entry.recent.length > (this.options.recentUpdates ?? 16)) entry.recent.shift();
     if (lease.inbox === true) {
       const inbox = this.inboxes.get(lease.chat);
       if (inbox?.[0]?.updateId === lease.updateId) inbox.shift();
