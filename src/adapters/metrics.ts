@@ -1,5 +1,5 @@
 import type { Transformer } from "grammy";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Update types counted by `updates_total`; anything else is "other". */
 export const UPDATE_TYPES = [
@@ -62,6 +62,10 @@ export interface Metrics {
   droppedUpdates: Counter;
   /** `lock_wait_seconds` */
   lockWait: Histogram;
+  /** `intake_chats{lane,state}`: chats waiting for a slot or being handled in this process. */
+  intakeChats: Gauge<"lane" | "state">;
+  /** Where `intake_chats` is read from when /metrics is scraped. */
+  intakeSource?: () => { ready: Record<string, number>; running: Record<string, number> };
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -80,7 +84,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   for (const type of UPDATE_TYPES) updates.inc({ type }, 0);
   for (const kind of ERROR_KINDS) errors.inc({ kind }, 0);
 
-  return {
+  const metrics: Metrics = {
     registry,
     contentType: registry.contentType,
     render: () => registry.metrics(),
@@ -117,7 +121,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       "Updates dropped because their chat already had a full backlog (a flood).",
     ),
     lockWait: histogram("lock_wait_seconds", "Time spent waiting for a per-chat lock."),
+    intakeChats: new Gauge<"lane" | "state">({
+      name: `${prefix}intake_chats`,
+      help: "Chats in this process's intake, by lane (private, group) and state (waiting for a slot, running).",
+      labelNames: ["lane", "state"],
+      registers: [registry],
+      collect() {
+        const load = metrics.intakeSource?.();
+        if (load === undefined) return;
+        for (const lane of Object.keys(load.ready)) {
+          this.set({ lane, state: "waiting" }, load.ready[lane] ?? 0);
+          this.set({ lane, state: "running" }, load.running[lane] ?? 0);
+        }
+      },
+    }),
   };
+  return metrics;
 }
 
 /** The type of a Telegram Update, from its keys (the one key besides `update_id`). */

@@ -171,6 +171,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     onDirectError: (err) => logger.warn({ err: errorSummary(err) }, "update failed"),
   });
   telegram.intake.start();
+  metrics.intakeSource = () => telegram.intake.load;
 
   let runner: RunnerHandle | undefined;
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
