@@ -88,6 +88,7 @@ export class Turns {
   private readonly held = new Map<string, Lease>();
   /** When each chat last got a FLOOD_NOTICE (pruned as they age). */
   private readonly noticed = new Map<string, number>();
+  private pruned = 0;
   private readonly maxWaiting: number;
   private readonly noticeEveryMs: number;
 
@@ -182,7 +183,8 @@ export class Turns {
     const now = this.deps.now();
     const last = this.noticed.get(chat);
     if (last !== undefined && now - last < this.noticeEveryMs) return false;
-    if (this.noticed.size >= 10_000) {
+    if (this.noticed.size >= 10_000 && now - this.pruned >= 1_000) {
+      this.pruned = now;
       for (const [key, at] of this.noticed) if (now - at >= this.noticeEveryMs) this.noticed.delete(key);
     }
     this.noticed.set(chat, now);

@@ -9,7 +9,7 @@ import { apiTransformer, createMetrics, type Metrics, updateType } from "../adap
 import { createPool, PostgresDeskStore } from "../adapters/postgres/desk-store.ts";
 import { migrate } from "../adapters/postgres/migrate.ts";
 import { RedisChatStore } from "../adapters/redis/chat-store.ts";
-import { createRedis, waitReady } from "../adapters/redis/connect.ts";
+import { createRedis, STORE_CLIENT_OPTIONS, waitReady } from "../adapters/redis/connect.ts";
 import { RedisFaqLog } from "../adapters/redis/faq-log.ts";
 import { type BotHooks, createBot, tg } from "../adapters/telegram/bot.ts";
 import { leanFetch } from "../adapters/telegram/fetch.ts";
@@ -78,8 +78,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   }
   const now = clock?.now ?? Date.now;
   if (config.REDIS_URL !== undefined) {
-    // Auto-pipelining: the commands of many chats' turns issued in one tick leave in one write.
-    const redis = createRedis(config.REDIS_URL, { enableAutoPipelining: true }, (err) =>
+    const redis = createRedis(config.REDIS_URL, STORE_CLIENT_OPTIONS, (err) =>
       logger.warn({ err: err.message }, "redis connection"),
     );
     await waitReady(redis, 10_000).catch((err: Error) =>
