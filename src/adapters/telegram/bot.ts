@@ -198,6 +198,9 @@ export function createBot(
     const replyTo = msg.reply_to_message?.message_id;
     const topic = msg.is_topic_message ? msg.message_thread_id : undefined;
     if (replyTo === undefined && topic === undefined) return next(); // chatter: costs nothing
+    // A reply to a person (not to the bot) outside a case's topic cannot answer a case: chatter too.
+    const repliedBy = msg.reply_to_message?.from?.id;
+    if (topic === undefined && repliedBy !== undefined && repliedBy !== ctx.me.id) return next();
     await inGroup(ctx, async () => {
       const photo = msg.photo?.at(-1)?.file_id;
       const reply = await desk.staffMessage(
