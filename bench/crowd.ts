@@ -17,7 +17,8 @@
  * scenario at a tenth of its size (a CI smoke run of seconds per mode).
  *
  * CROWD_CPU_PROF=<dir> makes the child write a CPU profile there when it stops;
- * CROWD_PANDU_DIR=<dir> runs the npm start of another checkout (a before/after).
+ * CROWD_PANDU_DIR=<dir> runs the npm start of another checkout (a before/after); CROWD_WARMUP=<n>
+ * sets the warm-up's size.
  *
  * Environment: REDIS_URL (default redis://127.0.0.1:6379; database 13 is used and
  * flushed), DATABASE_URL (default the local pandu_test database; a schema of its
@@ -355,8 +356,10 @@ async function runMode(
     const startupSeconds = round((performance.now() - started) / 1000, 2);
     process.stderr.write(`crowd ${mode}: up in ${startupSeconds} s\n`);
 
-    // Warm-up (not measured): the process as it runs after its first minutes.
-    const warm = Array.from({ length: scale.warm }, (_, i) => 9_000_000 + i);
+    // Warm-up (not measured): the process as it runs after its first minutes. CROWD_WARMUP=<n> sets its
+    // size (0 for a checkout whose replies are throttled: its warm-up would still be queued in (a)).
+    const warmSize = process.env.CROWD_WARMUP !== undefined ? Number(process.env.CROWD_WARMUP) : scale.warm;
+    const warm = Array.from({ length: warmSize }, (_, i) => 9_000_000 + i);
     await spread(warm.length, Math.max(500, warm.length), (i) => telegram.text(warm[i]!, "/start"));
     await until(() => warm.every((c) => telegram.replies.has(c)), 30_000, "the warm-up").catch(
       () => undefined,
