@@ -91,7 +91,7 @@ export async function createPanduMemory(): Promise<PanduSubject> {
     if (session === undefined) return undefined;
     // The dedupe ids live next to the session (private field: read-only peek for the figures).
     const entry = (store as unknown as { entries: Map<string, { recent: number[] }> }).entries.get(
-      String(chatId),
+      `tg:${chatId}`,
     );
     return {
       json: Buffer.byteLength(JSON.stringify(session)),
@@ -111,7 +111,7 @@ export async function createPanduRedis(
   const subject = await createPandu(
     store,
     async (chatId) => {
-      const keys = store.keys(String(chatId));
+      const keys = store.keys(`tg:${chatId}`);
       const json = await adm.strlen(keys.session);
       if (json === 0) return undefined;
       return {

@@ -9,7 +9,12 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
-import { createRedis, type RedisClient, waitReady } from "../src/adapters/redis/connect.ts";
+import {
+  createRedis,
+  type RedisClient,
+  STORE_CLIENT_OPTIONS,
+  waitReady,
+} from "../src/adapters/redis/connect.ts";
 
 /** A client as Pandu builds it; every command it sends is counted by name. */
 export interface CountedRedis {
@@ -19,7 +24,11 @@ export interface CountedRedis {
 }
 
 export async function connect(url: string): Promise<CountedRedis> {
-  const client = createRedis(url, { lazyConnect: false }, () => {}) as RedisClient as Redis;
+  const client = createRedis(
+    url,
+    { ...STORE_CLIENT_OPTIONS, lazyConnect: false },
+    () => {},
+  ) as RedisClient as Redis;
   await waitReady(client, 5_000);
   const sent = new Map<string, number>();
   const original = client.sendCommand.bind(client);

@@ -1,6 +1,9 @@
 /**
  * npm run bench -- [--quick] [--json] [--only <name>[,<name>…]] [--own-redis] [--in-process] [--report saved.json]
  * npm run bench -- --desk [--cases N] [--json]   the HR desk on PostgreSQL (bench/desk.ts; DATABASE_URL)
+ * npm run bench -- --crowd [--quick] [--json] [--mode polling|webhook] [--scenarios abcd] [--own-redis]
+ *                                                 npm start against a loopback Bot API when everyone
+ *                                                 comes at once (bench/crowd.ts; REDIS_URL, DATABASE_URL)
  *
  * Runs every scenario, each in its own Node process (with --quick: one process
  * per framework), so heap, RSS and JIT state of one framework do not leak into
@@ -290,7 +293,14 @@ function goals(outcomes: Outcome[]): Goal[] {
       measured: `${ups(pm.inFlight)} updates/s (one chat at a time: ${ups(pm.sequential)})`,
       met: pm.inFlight.updatesPerSecond >= 30_000,
     });
-    if (tm)
+    if (tm) {
+      const cpuRatio = (p: ModeResult, t: ModeResult) => t.cpuUsPerUpdate / p.cpuUsPerUpdate;
+      out.push({
+        goal: "Pandu CPU per update ≤ Telegraf WizardScene's, same journey in memory (issue 14)",
+        target: "≥ 1.0× by CPU",
+        measured: `${fmt(cpuRatio(pm.inFlight, tm.inFlight))}× in flight, ${fmt(cpuRatio(pm.sequential, tm.sequential))}× one at a time (Telegraf's CPU µs/upd ÷ Pandu's)`,
+        met: cpuRatio(pm.inFlight, tm.inFlight) >= 1 && cpuRatio(pm.sequential, tm.sequential) >= 1,
+      });
       out.push({
         goal: "Pandu ÷ Telegraf WizardScene, same journey in memory",
         target: "≥ 1.0×",
@@ -299,6 +309,7 @@ function goals(outcomes: Outcome[]): Goal[] {
           pm.inFlight.updatesPerSecond >= tm.inFlight.updatesPerSecond &&
           pm.sequential.updatesPerSecond >= tm.sequential.updatesPerSecond,
       });
+    }
     if (cm)
       out.push({
         goal: "Pandu ÷ conversations plugin, same journey in memory",
@@ -312,9 +323,9 @@ function goals(outcomes: Outcome[]): Goal[] {
   if (pr) {
     out.push({
       goal: "Redis sessions + per-chat lock (1,000 chats in flight)",
-      target: "≥ 10,000 updates/s",
+      target: "≥ 15,000 updates/s",
       measured: `${ups(pr.inFlight)} updates/s (one chat at a time: ${ups(pr.sequential)})`,
-      met: pr.inFlight.updatesPerSecond >= 10_000,
+      met: pr.inFlight.updatesPerSecond >= 15_000,
     });
     const rt = Math.max(
       pr.inFlight.redis?.roundTripsPerUpdate ?? 0,
@@ -612,6 +623,24 @@ async function main(): Promise<void> {
       loadAfter: round(loadavg()[0] ?? 0, 2),
     };
     process.stdout.write(`${JSON.stringify({ machine: info, desk: report }, null, 2)}\n`);
+    process.exit(0);
+  }
+  if (argv.includes("--crowd")) {
+    const { runCrowd } = await import("./crowd.ts");
+    const mode = argv[argv.indexOf("--mode") + 1];
+    const outcome = await runCrowd({
+      quick: argv.includes("--quick"),
+      json: argv.includes("--json"),
+      ownRedis: argv.includes("--own-redis"),
+      only: argv.includes("--scenarios") ? (argv[argv.indexOf("--scenarios") + 1] ?? "abcd") : "abcd",
+      modes:
+        argv.includes("--mode") && (mode === "polling" || mode === "webhook")
+          ? [mode]
+          : ["polling", "webhook"],
+    });
+    const json = argv.includes("--json");
+    process.stdout.write(`${json ? JSON.stringify(outcome.json) : outcome.text}\n`);
+    // Missed goals are reported, not errors (as in the classic bench).
     process.exit(0);
   }
   const args = parseArgs(argv);

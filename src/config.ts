@@ -81,6 +81,12 @@ export const Config = z
     LOCK_TTL_MS: intWithDefault(30_000, 1_000, 300_000),
     /** How long an update waits for its busy chat before it is left for redelivery. */
     LOCK_WAIT_MS: intWithDefault(5_000, 10, 60_000),
+    /** Updates of one chat that may wait behind the one being handled; beyond it they are dropped (a flood). */
+    CHAT_BACKLOG: intWithDefault(10, 1, 1_000),
+    /** Private chats handled at once per process. */
+    CONCURRENCY_PRIVATE: intWithDefault(256, 1, 100_000),
+    /** Groups handled at once per process (their own budget: groups cannot take the private chats'). */
+    CONCURRENCY_GROUP: intWithDefault(16, 1, 10_000),
     /** A case nobody took is announced again in its group after this many minutes. */
     CASE_REMIND_MINUTES: intWithDefault(30, 1, 7 * 24 * 60),
     /** A resolved case can be reopened by the user within this many hours (same group). */
@@ -130,6 +136,9 @@ export const CONFIG_HINTS: Record<keyof Config, string> = {
   SESSION_TTL_SECONDS: "contoh: SESSION_TTL_SECONDS=604800 (60 s sampai 1 tahun)",
   LOCK_TTL_MS: "contoh: LOCK_TTL_MS=30000 (1000–300000)",
   LOCK_WAIT_MS: "contoh: LOCK_WAIT_MS=5000 (10–60000)",
+  CHAT_BACKLOG: "contoh: CHAT_BACKLOG=10 (1–1000)",
+  CONCURRENCY_PRIVATE: "contoh: CONCURRENCY_PRIVATE=256 (1–100000)",
+  CONCURRENCY_GROUP: "contoh: CONCURRENCY_GROUP=16 (1–10000)",
   CASE_REMIND_MINUTES: "contoh: CASE_REMIND_MINUTES=30 (1–10080)",
   CASE_REOPEN_HOURS: "contoh: CASE_REOPEN_HOURS=72 (0–2160)",
   CASE_RETENTION_DAYS: "contoh: CASE_RETENTION_DAYS=180 (1–3650)",

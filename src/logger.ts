@@ -153,3 +153,50 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     options.destination,
   );
 }
+
+/** The logging a turn or a handler does: one line at a level (a pino Logger is one). */
+export interface Log {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+type Level = "debug" | "info" | "warn" | "error";
+
+/**
+ * A child of `root` with `bindings`, made on the first line written at an
+ * enabled level: most updates log nothing, and pino serialises and redacts a
+ * child's bindings when it is made (≈ 4 KB per update in the benchmark profile).
+ */
+export class LazyChild implements Log {
+  private child: Logger | undefined;
+
+  constructor(
+    private readonly root: Logger,
+    private readonly bindings: () => Record<string, unknown>,
+  ) {}
+
+  debug(obj: object | string, msg?: string): void {
+    this.line("debug", obj, msg);
+  }
+
+  info(obj: object | string, msg?: string): void {
+    this.line("info", obj, msg);
+  }
+
+  warn(obj: object | string, msg?: string): void {
+    this.line("warn", obj, msg);
+  }
+
+  error(obj: object | string, msg?: string): void {
+    this.line("error", obj, msg);
+  }
+
+  private line(level: Level, obj: object | string, msg?: string): void {
+    if (!this.root.isLevelEnabled(level)) return;
+    this.child ??= this.root.child(this.bindings());
+    if (msg === undefined) this.child[level](obj as object);
+    else this.child[level](obj as object, msg);
+  }
+}

@@ -29,21 +29,74 @@ export interface Lease {
   /** The stored session as read under the lock (JSON-decoded; unknown until parsed). */
   readonly session: unknown;
   done: boolean;
+  /**
+   * The update came from the chat's inbox (`admit` / `claim`): committing or
+   * releasing the lease also marks the update applied and takes it out of the inbox.
+   */
+  readonly inbox?: true;
+  /** Set by commit/release of an inbox lease: updates still waiting in the chat's inbox. */
+  waiting?: number;
 }
 
 export type AcquireResult = { status: "acquired"; lease: Lease } | { status: "duplicate" };
+
+/** An inbox update to handle now: its lease (the chat's lock is held) and the channel's payload. */
+export interface Claim {
+  lease: Lease;
+  payload: string;
+}
+
+export type AdmitResult =
+  /** In the inbox (durable when the store is). */
+  | { status: "queued" }
+  /** In the inbox, and the chat was free: its lock is now held and `claim` is the inbox's head. */
+  | { status: "claimed"; claim: Claim }
+  /** Already applied, or already waiting in the inbox. */
+  | { status: "duplicate" }
+  /** The inbox already holds `limit` updates: dropped. `notify`: the first drop in `noticeMs`. */
+  | { status: "full"; notify: boolean };
+
+export type ClaimResult = ({ status: "claimed" } & Claim) | { status: "busy" } | { status: "empty" };
+
+export interface AdmitOptions {
+  /** Updates the chat's inbox may hold (the one being handled included). */
+  limit: number;
+  /** At most one `notify: true` per chat in this many ms. */
+  noticeMs: number;
+  /** Also take the chat's lock if it is free, and return the head to handle. */
+  claim: boolean;
+}
 
 /**
  * Per-chat sessions with a lock and update dedupe. One update of a chat at a
  * time, across every process sharing the store; an update_id already applied
  * is reported as duplicate. Chats are addresses ("tg:123").
+ *
+ * Two ways in: `acquire` waits for the chat's lock (a caller that holds its
+ * update until it is handled); `admit` puts the update in the chat's inbox and
+ * returns at once, and whoever takes the lock (`claim`) handles the inbox in
+ * order. With a durable store the inbox survives a crash; `stranded` finds the
+ * inboxes nobody is handling.
  */
 export interface ChatStore {
+  /** Whether what `admit` accepted survives a crash of this process. */
+  readonly durable: boolean;
   acquire(chat: string, updateId: number): Promise<AcquireResult>;
   /** Writes the session (undefined deletes it), marks the update applied and releases the lock, atomically. */
   commit(lease: Lease, session: unknown): Promise<void>;
-  /** Releases without writing (the update had no effect on the session). */
+  /**
+   * Releases without writing the session. An inbox update is marked applied and
+   * leaves the inbox (it was handled, without a change to the session).
+   */
   release(lease: Lease): Promise<void>;
+  /** Puts one update (the channel's payload) in its chat's inbox; never waits for the lock. */
+  admit(chat: string, updateId: number, payload: string, options: AdmitOptions): Promise<AdmitResult>;
+  /** Takes the chat's lock, if free, with the head of its inbox; never waits. */
+  claim(chat: string): Promise<ClaimResult>;
+  /** Renews the lock of a lease still running (a long turn); false when the lock is no longer its. */
+  extend(lease: Lease): Promise<boolean>;
+  /** Chats whose inbox holds updates while nobody holds their lock (a crashed process), at most `limit`. */
+  stranded(limit: number): Promise<string[]>;
   /** Reads a session without locking (admin, tests). */
   peek(chat: string): Promise<unknown>;
   ping(): Promise<boolean>;

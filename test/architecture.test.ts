@@ -2,7 +2,7 @@
  * The shape of src/, as design.md draws it: no import circle, no import that
  * climbs back up the layers, and no channel in the core or the desk.
  *
- *   entry points (main, chat, cli) → app/ → adapters/ → turn.ts → desk/ → stores.ts → core/
+ *   entry points (main, chat, cli) → app/ → adapters/ → turn.ts, intake.ts → desk/ → stores.ts → core/
  *
  * directory/, faq/, config.ts, logger.ts and version.ts sit beside stores.ts (they may use
  * core only). A plain reading of the import statements, no extra tool: the
@@ -90,7 +90,7 @@ function layer(file: string): { rank: number; name: string } {
   if (["stores.ts", "config.ts", "logger.ts", "version.ts", "directory", "faq"].includes(top))
     return { rank: 1, name: top };
   if (top === "desk") return { rank: 2, name: "desk" };
-  if (top === "turn.ts") return { rank: 3, name: "turn" };
+  if (top === "turn.ts" || top === "intake.ts") return { rank: 3, name: "turn" };
   if (top === "adapters") return { rank: 4, name: "adapters" };
   if (top === "app") return { rank: 5, name: "app" };
   return { rank: 6, name: top }; // entry points: main.ts, chat.ts, cli.ts

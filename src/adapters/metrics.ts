@@ -76,6 +76,8 @@ export interface Metrics {
   casesOpened: Counter<"type">;
   /** `duplicate_updates_total` */
   duplicateUpdates: Counter;
+  /** `dropped_updates_total`: updates of a chat beyond its backlog (a flood), dropped. */
+  droppedUpdates: Counter;
   /** `lock_wait_seconds` */
   lockWait: Histogram;
   /** `build_info{version,node}`: always 1; the labels say what runs. */
@@ -112,6 +114,10 @@ export interface Metrics {
   secretsDeleted: Counter;
   /** `turn_duration_seconds`: one turn (lock, load, transition, effects, commit), any channel. */
   turnDuration: Histogram;
+  /** `intake_chats{lane,state}`: chats waiting for a slot or being handled in this process. */
+  intakeChats: Gauge<"lane" | "state">;
+  /** Where `intake_chats` is read from when /metrics is scraped. */
+  intakeSource?: () => { ready: Record<string, number>; running: Record<string, number> };
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -190,7 +196,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
   });
 
-  return {
+  const metrics: Metrics = {
     registry,
     contentType: registry.contentType,
     render: () => registry.metrics(),
@@ -221,6 +227,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     duplicateUpdates: counter(
       "duplicate_updates_total",
       "Updates dropped as already processed (same update_id).",
+    ),
+    droppedUpdates: counter(
+      "dropped_updates_total",
+      "Updates dropped because their chat already had a full backlog (a flood).",
     ),
     lockWait: histogram("lock_wait_seconds", "Time spent waiting for a per-chat lock."),
     buildInfo,
@@ -275,7 +285,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       "turn_duration_seconds",
       "One turn of any channel: lock, load, transition, effects, commit.",
     ),
+    intakeChats: new Gauge<"lane" | "state">({
+      name: `${prefix}intake_chats`,
+      help: "Chats in this process's intake, by lane (private, group) and state (waiting for a slot, running).",
+      labelNames: ["lane", "state"],
+      registers: [registry],
+      collect() {
+        const load = metrics.intakeSource?.();
+        if (load === undefined) return;
+        for (const lane of Object.keys(load.ready)) {
+          this.set({ lane, state: "waiting" }, load.ready[lane] ?? 0);
+          this.set({ lane, state: "running" }, load.running[lane] ?? 0);
+        }
+      },
+    }),
   };
+  return metrics;
 }
 
 /** The turn's hooks that feed the metrics: flow funnel, FAQ outcomes, deleted secrets, turn latency, errors. */

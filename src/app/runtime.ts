@@ -1,5 +1,6 @@
-import { type RunnerHandle, run } from "@grammyjs/runner";
+import { createRunner, createSource, createUpdateFetcher, type RunnerHandle } from "@grammyjs/runner";
 import { Api } from "grammy";
+import type { Update } from "grammy/types";
 import { createDashboardHandler } from "../adapters/http/dashboard.ts";
 import { createHttpServer, type HttpServer, OPS_ROUTES, PUBLIC_ROUTES } from "../adapters/http/server.ts";
 import { JourneyCounter } from "../adapters/journey-counter.ts";
@@ -12,9 +13,11 @@ import { PostgresDashboardStore } from "../adapters/postgres/dashboard-store.ts"
 import { createPool, PostgresDeskStore } from "../adapters/postgres/desk-store.ts";
 import { migrate } from "../adapters/postgres/migrate.ts";
 import { RedisChatStore } from "../adapters/redis/chat-store.ts";
-import { createRedis, waitReady } from "../adapters/redis/connect.ts";
+import { createRedis, STORE_CLIENT_OPTIONS, waitReady } from "../adapters/redis/connect.ts";
 import { RedisFaqLog } from "../adapters/redis/faq-log.ts";
 import { type BotHooks, createBot, tg } from "../adapters/telegram/bot.ts";
+import { leanFetch } from "../adapters/telegram/fetch.ts";
+import { createTelegramIntake, type TelegramIntake } from "../adapters/telegram/intake.ts";
 import { installLimits } from "../adapters/telegram/limits.ts";
 import { createTelegramSender } from "../adapters/telegram/sender.ts";
 import type { Config } from "../config.ts";
@@ -45,6 +48,8 @@ export interface Runtime {
   metricsPort: number;
   metrics: Metrics;
   store: ChatStore;
+  /** Where updates come in (tests: `intake.idle()`, `intake.load`). */
+  intake: TelegramIntake["intake"];
   /** Graceful stop: no new updates, in-flight ones finish, Redis closed. */
   stop(): Promise<void>;
 }
@@ -93,7 +98,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   }
   const now = clock?.now ?? Date.now;
   if (config.REDIS_URL !== undefined) {
-    const redis = createRedis(config.REDIS_URL, {}, (err) =>
+    const redis = createRedis(config.REDIS_URL, STORE_CLIENT_OPTIONS, (err) =>
       logger.warn({ err: errorSummary(err) }, "redis connection"),
     );
     await waitReady(redis, 10_000).catch((err: Error) =>
@@ -103,12 +108,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       redis,
       ttlSeconds: config.SESSION_TTL_SECONDS,
       lockTtlMs: config.LOCK_TTL_MS,
-      // Long polling has one consumer: a busy chat can only be a crashed holder, so wait out its lock
-      // rather than fail the update (which the runner would not redeliver).
-      lockWaitMs:
-        config.WEBHOOK_URL === undefined
-          ? Math.max(config.LOCK_WAIT_MS, config.LOCK_TTL_MS + 1_000)
-          : config.LOCK_WAIT_MS,
+      // Updates come in through the inboxes (admit/claim never wait); acquire() is for other callers.
+      lockWaitMs: config.LOCK_WAIT_MS,
       onLockWait: (seconds) => metrics.lockWait.observe(seconds),
     });
     metrics.watchStore("redis", () => store.ping());
@@ -135,6 +136,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       metrics.updates.inc({ type: updateType(update) });
       metrics.updateDuration.observe(seconds);
     },
+    dropped: () => metrics.droppedUpdates.inc(),
   };
   const desk = new Desk(deskStore, world, {
     ...(config.HR_CHAT_ID !== undefined ? { fallbackGroup: tg(config.HR_CHAT_ID) } : {}),
@@ -191,6 +193,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   // The desk's background work: deliver the outbox (at its own pace and limits) and run reminders.
   const outboxApi = new Api(config.BOT_TOKEN, {
     timeoutSeconds: 20, // below the outbox lease, so a hung send cannot outlive it
+    fetch: leanFetch as never,
     ...(config.TELEGRAM_API_ROOT !== undefined ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
   });
   outboxApi.config.use(apiTransformer(metrics));
@@ -211,6 +214,24 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   purgeGaps();
   const gapPurger = setInterval(purgeGaps, 3_600_000);
   gapPurger.unref();
+
+  // Every update goes through the intake: into its chat's inbox (durable on Redis), acknowledged,
+  // then handled one at a time per chat, private chats and groups each within their own budget.
+  const telegram = createTelegramIntake(bot, {
+    store,
+    log: logger,
+    concurrency: { private: config.CONCURRENCY_PRIVATE, group: config.CONCURRENCY_GROUP },
+    perChat: config.CHAT_BACKLOG + 1,
+    lockTtlMs: config.LOCK_TTL_MS,
+    hooks: {
+      dropped: () => metrics.droppedUpdates.inc(),
+      duplicate: () => metrics.duplicateUpdates.inc(),
+    },
+    onDirectError: (err) => logger.warn({ err: errorSummary(err) }, "update failed"),
+  });
+  telegram.intake.start();
+  metrics.intakeSource = () => telegram.intake.load;
+
   let runner: RunnerHandle | undefined;
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
   const http: HttpServer = createHttpServer({
@@ -230,7 +251,10 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       ? {
           webhookPath,
           webhookSecret: config.WEBHOOK_SECRET,
-          handleUpdate: (update: unknown) => bot.handleUpdate(update as never),
+          // Answered once the update is in its chat's inbox, not when it is handled.
+          handleUpdate: async (update: unknown, raw?: string) => {
+            await telegram.accept(update as Update, raw);
+          },
         }
       : {}),
     shuttingDown: () => stopping,
@@ -261,7 +285,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     });
   } else {
     await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    runner = startPolling(bot.api, telegram, logger);
   }
   logger.info(
     {
@@ -280,12 +304,14 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     metricsPort,
     metrics,
     store,
+    intake: telegram.intake,
     async stop() {
       if (stopping) return;
       stopping = true;
       logger.info("stopping: no new updates, finishing those in flight");
       if (runner?.isRunning()) await runner.stop();
       await http.close();
+      await telegram.intake.stop();
       await ops.close();
       await background.stop();
       await journeys
@@ -298,4 +324,44 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       logger.info("stopped");
     },
   };
+}
+
+/**
+ * Long polling with the runner's fetcher and source, and the intake as the sink:
+ * a batch is confirmed to Telegram (the next getUpdates' offset) only after each
+ * of its updates is in its chat's inbox, and the sink never waits for a chat to
+ * be handled, so a busy chat holds no slot of the fetch.
+ */
+function startPolling(api: Api, telegram: TelegramIntake, logger: Logger): RunnerHandle {
+  // The fetcher only calls api.getUpdates (and retries it); updates never pass through bot.handleUpdate here.
+  const fetchUpdates = createUpdateFetcher<Update, unknown>(
+    { api, handleUpdate: async () => {}, errorHandler: () => {} },
+    { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
+  );
+  const source = createSource<Update>({ supply: fetchUpdates });
+  let pending = 0;
+  const sink = {
+    async handle(updates: Update[]): Promise<number> {
+      pending = updates.length;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await Promise.all(updates.map((update) => telegram.accept(update)));
+          break;
+        } catch (err) {
+          // Not confirmed: getUpdates is not called again until the batch is in (redelivery is deduplicated).
+          logger.error({ err: errorSummary(err), attempt }, "updates not accepted; retrying");
+          await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
+        }
+      }
+      pending = 0;
+      const { ready } = telegram.intake.load;
+      // Fetch less while many chats wait for a slot (the runner passes this on as getUpdates' limit).
+      return Math.max(1, 10_000 - ready.private - ready.group);
+    },
+    size: () => pending,
+    snapshot: () => [],
+  };
+  const runner = createRunner(source, sink);
+  runner.start();
+  return runner;
 }

@@ -105,7 +105,6 @@ export function createButtonCodec(mac: Mac): ButtonCodec {
     parse(data, bind) {
       const p = data.split("|");
       const [kind, a = "", b = "", c = "", e] = p;
-      const body = (n: number) => p.slice(0, n).join("|");
       switch (kind) {
         case "b":
           return p.length === 5 && /^\d{1,2}$/.test(c)
@@ -122,7 +121,7 @@ export function createButtonCodec(mac: Mac): ButtonCodec {
             ? { kind: "vote", id: a, helpful: b === "1" }
             : undefined;
         case "s":
-          return p.length === 4 && valid(body(3), c) ? { kind: "jump", flow: a, state: b } : undefined;
+          return p.length === 4 && valid(head(p, 3), c) ? { kind: "jump", flow: a, state: b } : undefined;
         case "r":
           return p.length === 3 && /^[1-5]$/.test(b) && a !== ""
             ? { kind: "rate", caseId: a, stars: Number(b) }
@@ -133,24 +132,24 @@ export function createButtonCodec(mac: Mac): ButtonCodec {
           return p.length === 2 && a !== "" ? { kind: "resume", caseId: a } : undefined;
         case "d": {
           const action = STAFF[a];
-          return p.length === 4 && action !== undefined && valid(body(3), c, bind)
+          return p.length === 4 && action !== undefined && valid(head(p, 3), c, bind)
             ? { kind: "staff", action, caseId: b }
             : undefined;
         }
         case "h":
-          return p.length === 3 && valid(body(2), b, bind) ? { kind: "link", instansi: a } : undefined;
+          return p.length === 3 && valid(head(p, 2), b, bind) ? { kind: "link", instansi: a } : undefined;
         case "c":
-          return p.length === 4 && (a === "a" || a === "r") && /^\d{1,18}$/.test(b) && valid(body(3), c)
+          return p.length === 4 && (a === "a" || a === "r") && /^\d{1,18}$/.test(b) && valid(head(p, 3), c)
             ? { kind: "claim", decision: a === "a" ? "approve" : "reject", claimId: b }
             : undefined;
         case "n": {
           if (a === "e") {
             const field = fieldOf(c);
-            return p.length === 5 && field !== undefined && valid(body(4), e, bind)
+            return p.length === 5 && field !== undefined && valid(head(p, 4), e, bind)
               ? { kind: "contact", action: "edit", instansi: b, field }
               : undefined;
           }
-          return p.length === 4 && (a === "s" || a === "c") && valid(body(3), c, bind)
+          return p.length === 4 && (a === "s" || a === "c") && valid(head(p, 3), c, bind)
             ? { kind: "contact", action: a === "s" ? "show" : "confirm", instansi: b }
             : undefined;
         }
@@ -159,6 +158,11 @@ export function createButtonCodec(mac: Mac): ButtonCodec {
       }
     },
   };
+}
+
+/** The first `n` parts of button data, joined again (the signed body). */
+function head(parts: string[], n: number): string {
+  return parts.slice(0, n).join("|");
 }
 
 /** Compares two short strings without an early exit (no timing hint about the signature). */

@@ -34,6 +34,49 @@ describe("grammY adapter", () => {
     expect(JSON.stringify(t.calls[0]?.payload.reply_markup)).toContain("https://t.me/PanduTestBot");
   });
 
+  it("group chatter, replies to people included, costs nothing: no lock, no dedupe entry, no desk", async () => {
+    const t = createTestBot(world);
+    const group = { id: -100125, type: "supergroup", title: "BKPSDM" };
+    const from = { id: 9, is_bot: false, first_name: "Ani" };
+    const person = { id: 10, is_bot: false, first_name: "Budi" };
+    await t.raw({ message: { message_id: 3, date: 1, chat: group, from, text: "selamat pagi" } } as never);
+    await t.raw({
+      message: {
+        message_id: 4,
+        date: 1,
+        chat: group,
+        from,
+        text: "setuju",
+        reply_to_message: { message_id: 3, date: 1, chat: group, from: person, text: "rapat jam 9" },
+      },
+    } as never);
+    expect(t.calls).toEqual([]);
+    expect((t.store as MemoryChatStore).size).toBe(0);
+  });
+
+  it("a group repeating /start is pointed to the private chat once a minute, not once per command", async () => {
+    let now = Date.UTC(2026, 10, 24, 3);
+    const t = createTestBot(world, { now: () => now });
+    const group = { id: -100124, type: "supergroup", title: "BKPSDM" };
+    const from = { id: 9, is_bot: false, first_name: "Ani" };
+    const start = () =>
+      t.raw({
+        message: {
+          message_id: 2,
+          date: 1,
+          chat: group,
+          from,
+          text: "/start",
+          entities: [{ type: "bot_command", offset: 0, length: 6 }],
+        },
+      } as never);
+    for (let i = 0; i < 30; i++) await start();
+    expect(t.calls.filter((c) => c.method === "sendMessage")).toHaveLength(1);
+    now += 61_000;
+    await start();
+    expect(t.calls.filter((c) => c.method === "sendMessage")).toHaveLength(2);
+  });
+
   it("ignores edited messages and channel posts, and acknowledges stray callbacks", async () => {
     const t = createTestBot(world);
     const chat = { id: 71, type: "private", first_name: "Budi" };

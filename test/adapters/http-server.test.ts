@@ -218,8 +218,8 @@ describe("health, readiness, metrics", () => {
 });
 
 describe("webhook", () => {
-  it("right secret → handler called once with the parsed update → 200 {}", async () => {
-    const handleUpdate = vi.fn(async (_update: unknown) => undefined);
+  it("right secret → handler called once with the parsed update and its text → 200 {}", async () => {
+    const handleUpdate = vi.fn(async (_update: unknown, _raw: string) => undefined);
     const { url } = await start({ handleUpdate });
     const res = await post(url, JSON.stringify(UPDATE), {
       "content-type": "application/json; charset=utf-8",
@@ -227,7 +227,7 @@ describe("webhook", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({});
     expect(handleUpdate).toHaveBeenCalledTimes(1);
-    expect(handleUpdate).toHaveBeenCalledWith(UPDATE);
+    expect(handleUpdate).toHaveBeenCalledWith(UPDATE, JSON.stringify(UPDATE));
   });
 
   it("wrong secret → 401 and the handler is not called", async () => {

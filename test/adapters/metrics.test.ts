@@ -48,7 +48,9 @@ describe("createMetrics", () => {
     m.flowInvalidInputs.inc({ flow: "reset_mysapk", state: "ask_nip" });
     m.casesOpened.inc({ type: "reset" });
     m.duplicateUpdates.inc();
+    m.droppedUpdates.inc();
     m.lockWait.observe(0.003);
+    m.intakeSource = () => ({ ready: { private: 3, group: 1 }, running: { private: 7, group: 2 } });
 
     const text = await m.render();
     for (const line of [
@@ -67,6 +69,9 @@ describe("createMetrics", () => {
       'pandu_flow_invalid_inputs_total{flow="reset_mysapk",state="ask_nip"} 1',
       'pandu_cases_opened_total{type="reset"} 1',
       "pandu_duplicate_updates_total 1",
+      "pandu_dropped_updates_total 1",
+      'pandu_intake_chats{lane="private",state="waiting"} 3',
+      'pandu_intake_chats{lane="group",state="running"} 2',
       'pandu_lock_wait_seconds_bucket{le="0.005"} 1',
       "pandu_lock_wait_seconds_count 1",
     ]) {

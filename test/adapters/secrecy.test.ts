@@ -55,8 +55,8 @@ describe("credentials never leave the message they came in", () => {
     expect(t.logs.text).not.toContain(secret);
   });
 
-  it("info-level logs carry no message text and no NIP", async () => {
-    const t = createTestBot(world, { logLevel: "info" });
+  it("logs, down to debug (the flow steps), carry no message text and no NIP", async () => {
+    const t = createTestBot(world, { logLevel: "debug" });
     await t.text(CHAT, "/start");
     await t.text(CHAT, "saya mau tanya soal NIP saya 198609262015051001 ya");
     await t.tap(CHAT, "b|menu|mulai|4|zzzz");

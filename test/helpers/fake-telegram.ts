@@ -20,12 +20,18 @@ export class FakeTelegram {
   private nextUpdateId = 500;
   private nextMessageId = 1;
   private waiters: (() => void)[] = [];
+  /** Chats whose sendMessage calls wait (see hold) and the calls waiting. */
+  private readonly held = new Map<number, (() => void)[]>();
   private server?: Server;
   url = "";
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      void this.handle(req).then(
+      let closed = false;
+      res.once("close", () => {
+        closed = true;
+      });
+      void this.handle(req, () => closed).then(
         (result) => {
           res.writeHead(200, { "content-type": "application/json" });
           res.end(JSON.stringify({ ok: true, result }));
@@ -43,8 +49,46 @@ export class FakeTelegram {
 
   async stop(): Promise<void> {
     for (const wake of this.waiters.splice(0)) wake();
+    for (const chat of [...this.held.keys()]) this.release(chat);
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /**
+   * Makes sendMessage to `chatId` wait (the bot's turn hangs there) until
+   * `release(chatId)`; a call whose connection dies meanwhile is not recorded as sent.
+   */
+  hold(chatId: number): void {
+    if (!this.held.has(chatId)) this.held.set(chatId, []);
+  }
+
+  release(chatId: number): void {
+    for (const go of this.held.get(chatId) ?? []) go();
+    this.held.delete(chatId);
+  }
+
+  /** sendMessage calls waiting on `hold`. */
+  waiting(chatId: number): number {
+    return this.held.get(chatId)?.length ?? 0;
+  }
+
+  /** A user's update in a private chat as Telegram would send it (not queued: for posting to a webhook). */
+  textUpdate(chatId: number, text: string): Record<string, unknown> {
+    const id = this.nextUpdateId++;
+    const entities = text.startsWith("/")
+      ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }]
+      : undefined;
+    return {
+      update_id: id,
+      message: {
+        message_id: 10_000 + id,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chatId, type: "private", first_name: "Uji" },
+        from: { id: chatId, is_bot: false, first_name: "Uji" },
+        text,
+        ...(entities ? { entities } : {}),
+      },
+    };
   }
 
   /** Queues a user's text message in a private chat. */
@@ -142,7 +186,7 @@ export class FakeTelegram {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
-  private async handle(req: IncomingMessage): Promise<unknown> {
+  private async handle(req: IncomingMessage, gone: () => boolean): Promise<unknown> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
@@ -164,6 +208,9 @@ export class FakeTelegram {
         return this.getUpdates(body);
       case "sendMessage":
       case "sendPhoto": {
+        const gates = this.held.get(Number(body.chat_id));
+        if (gates !== undefined) await new Promise<void>((resolve) => gates.push(resolve));
+        if (gone()) throw new Error("client went away");
         const message_id = this.nextMessageId++;
         this.sent.push({
           ...(body as unknown as SentMessage),

@@ -30,8 +30,12 @@ export interface HttpOptions {
    * equal it (constant-time compare) or 401 and nothing is processed.
    */
   webhookSecret?: string;
-  /** Handles one parsed update; resolves when its effect is committed. Throwing = not processed. */
-  handleUpdate?: (update: unknown) => Promise<void>;
+  /**
+   * Handles one parsed update (with its JSON text as received); resolves when
+   * it may be acknowledged (committed, or durably queued). Throwing = not taken:
+   * answered 500 so Telegram delivers it again.
+   */
+  handleUpdate?: (update: unknown, raw: string) => Promise<void>;
   /** Max body bytes (default 1 MiB) → 413 beyond it, stop reading. */
   maxBodyBytes?: number;
   /**
@@ -194,8 +198,9 @@ export function createHttpServer(options: HttpOptions): HttpServer {
     if (body === "aborted") return;
 
     let update: unknown;
+    const raw = body.toString("utf8");
     try {
-      update = JSON.parse(body.toString("utf8"));
+      update = JSON.parse(raw);
     } catch {
       return send(req, res, json(400, { error: "invalid_json" }));
     }
@@ -207,7 +212,7 @@ export function createHttpServer(options: HttpOptions): HttpServer {
     }
 
     const handled = Promise.resolve()
-      .then(() => options.handleUpdate!(update))
+      .then(() => options.handleUpdate!(update, raw))
       .then(
         () => "done" as const,
         (error: unknown) => {

@@ -11,6 +11,12 @@ const COMMON: RedisOptions = {
 };
 
 /**
+ * What `npm start` adds for the chat store's client: the commands of many chats'
+ * turns issued in one tick leave in one write (fewer syscalls under load).
+ */
+export const STORE_CLIENT_OPTIONS: RedisOptions = { enableAutoPipelining: true };
+
+/**
  * Builds an ioredis client from REDIS_URL:
  *   redis://[:pass@]host:6379/0, rediss://…            single node (TLS with rediss)
  *   redis-sentinel://[:pass@]h1:26379,h2:26379/mymaster  Sentinel (master name as path)

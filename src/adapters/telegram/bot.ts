@@ -3,8 +3,8 @@
  * commands and buttons, inline mode. Conversations in private chats run as
  * turns (src/turn.ts); grammY is the transport, not the session layer.
  */
-import { Bot, type ChatTypeContext, Composer, type Context, InputFile } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
+import { Bot, BotError, type ChatTypeContext, Composer, type Context, InputFile } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
 import { startLink } from "../../core/deep-link.ts";
 import { formatGaps } from "../../core/faq-gap.ts";
 import type { World } from "../../core/flow/transition.ts";
@@ -12,7 +12,7 @@ import { type ButtonView, toAddress } from "../../core/protocol.ts";
 import { type GroupState, parseGroupState } from "../../desk/contacts.ts";
 import type { Dashboard } from "../../desk/dashboard.ts";
 import { DEFAULT_DESK_CONFIG, Desk, STAFF_MESSAGE_NOT_SENT, type Staff } from "../../desk/desk.ts";
-import { errorSummary, type Logger } from "../../logger.ts";
+import { errorSummary, LazyChild, type Log, type Logger } from "../../logger.ts";
 import type { ChatStore, FaqLog } from "../../stores.ts";
 import { type TurnHooks, Turns } from "../../turn.ts";
 import { MemoryChatStore } from "../memory/chat-store.ts";
@@ -20,10 +20,11 @@ import { MemoryDeskStore } from "../memory/desk-store.ts";
 import { MemoryFaqLog } from "../memory/faq-log.ts";
 import { posterPng } from "../poster.ts";
 import { handleDasbor } from "./dashboard-command.ts";
-import { CHANNEL, replyIO, toKeyboard } from "./render.ts";
-import { toEvent } from "./to-event.ts";
+import { leanFetch } from "./fetch.ts";
+import { CHANNEL, ReplyIO, replyIO, toKeyboard } from "./render.ts";
+import { toEvent, updateToEvent } from "./to-event.ts";
 
-export type PanduContext = Context & { log: Logger };
+export type PanduContext = Context & { log: Log };
 
 /** Observers for metrics; every one optional. */
 export interface BotHooks extends TurnHooks {
@@ -67,6 +68,26 @@ const INLINE_DEFAULTS = [
 const PRIVATE_ONLY = ["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"];
 const NOT_VERIFIED =
   "Grup ini belum disetujui untuk instansi mana pun. Admin grup bisa mengajukannya dengan /hubungkan <nama instansi>.";
+/** A group is pointed to the private chat at most once in this interval. */
+const GROUP_POINTER_MS = 60_000;
+/**
+ * Every command the bot acts on in a group; any other command there is chatter that the intake drops
+ * before it costs anything (adapters/telegram/intake.ts). A command handled in groups must be listed.
+ */
+export const GROUP_COMMANDS: ReadonlySet<string> = new Set([
+  "hubungkan",
+  "putuskan",
+  "pengelola",
+  "kasus",
+  "riwayat",
+  "tautan",
+  "poster",
+  "kontak",
+  "id",
+  "dasbor",
+  "statistik",
+  ...PRIVATE_ONLY,
+]);
 
 export const tg = (id: number) => toAddress(CHANNEL, id);
 
@@ -77,7 +98,10 @@ export function createBot(
   const now = options.now ?? Date.now;
   const bot = new Bot<PanduContext>(options.token, {
     ...(options.botInfo !== undefined ? { botInfo: options.botInfo } : {}),
-    ...(options.apiRoot !== undefined ? { client: { apiRoot: options.apiRoot } } : {}),
+    client: {
+      fetch: leanFetch as never,
+      ...(options.apiRoot !== undefined ? { apiRoot: options.apiRoot } : {}),
+    },
   });
 
   const hooks = options.hooks ?? {};
@@ -90,14 +114,11 @@ export function createBot(
   const turns = new Turns({ world: options.world, store, desk, faqLog, now, hooks });
 
   bot.use(async (ctx, next) => {
-    // The child logger is made on first use: most updates log nothing at the configured level.
-    let child: Logger | undefined;
-    Object.defineProperty(ctx, "log", {
-      get: () => {
-        child ??= options.logger.child({ update_id: ctx.update.update_id, chat_id: ctx.chat?.id });
-        return child;
-      },
-    });
+    // The child logger is made on the first line written: most updates log nothing at the configured level.
+    ctx.log = new LazyChild(options.logger, () => ({
+      update_id: ctx.update.update_id,
+      chat_id: ctx.chat?.id,
+    }));
     const started = performance.now();
     try {
       await next();
@@ -324,6 +345,9 @@ export function createBot(
     const toBot = msg.reply_to_message?.from?.id === ctx.me.id;
     if (msg.text?.startsWith("/") && !(toBot && /^\/batal\b/i.test(msg.text))) return next();
     if (replyTo === undefined && topic === undefined) return next(); // chatter: costs nothing
+    // A reply to a person (not to the bot) outside a case's topic cannot answer a case: chatter too.
+    const repliedBy = msg.reply_to_message?.from?.id;
+    if (topic === undefined && repliedBy !== undefined && repliedBy !== ctx.me.id) return next();
     const notSent = () =>
       ctx
         .reply(STAFF_MESSAGE_NOT_SENT, { reply_parameters: { message_id: msg.message_id } })
@@ -406,7 +430,13 @@ export function createBot(
     if (state !== "ok") ctx.log.warn({ chat: chat.id, state }, "bot lost access to a group");
     if (result.welcome !== undefined) await ctx.reply(result.welcome).catch(() => undefined);
   });
+  // One pointer to the private chat per group and minute: a group repeating /start gets no echo of each.
+  const pointedAt = new Map<number, number>();
   groups.command(PRIVATE_ONLY, async (ctx) => {
+    const at = now();
+    if (at - (pointedAt.get(ctx.chat.id) ?? Number.NEGATIVE_INFINITY) < GROUP_POINTER_MS) return;
+    if (pointedAt.size >= 10_000) pointedAt.clear();
+    pointedAt.set(ctx.chat.id, at);
     const link = `https://t.me/${ctx.me.username}`;
     await ctx.reply(
       "Pandu melayani lewat chat pribadi, supaya data Anda tetap aman. Silakan buka chat pribadi dengan Pandu.",
@@ -467,6 +497,44 @@ export function createBot(
     });
   };
 
+  /**
+   * The same journey for a private message that is not a command, or a private
+   * button, straight from the raw update: no grammY Context, per-update Api or
+   * middleware chain (a third of an update's allocations in the benchmark
+   * profile). Calls go through bot.api, with the same transformers. Anything
+   * else, commands included (admin commands are routed by grammY), takes grammY's path.
+   */
+  const journeyFast = async (update: Update): Promise<void> => {
+    const message = update.message;
+    const query = update.callback_query;
+    const chatId = (message?.chat ?? query?.message?.chat)!.id;
+    const log = new LazyChild(options.logger, () => ({ update_id: update.update_id, chat_id: chatId }));
+    const started = performance.now();
+    try {
+      const event = updateToEvent(update, bot.botInfo.username);
+      if (event === undefined) {
+        if (query !== undefined) await bot.api.answerCallbackQuery(query.id);
+        return;
+      }
+      await turns.run({
+        chat: tg(chatId),
+        updateId: update.update_id,
+        event,
+        io: new ReplyIO(bot.api, chatId, message?.message_id, query?.id, log),
+        log,
+      });
+    } catch (err) {
+      // As grammY's own handleUpdate: the caller (webhook server, intake) logs it (summarised) and
+      // decides; a webhook answers 500 so that Telegram delivers the update again.
+      throw new BotError(err, { update } as unknown as PanduContext);
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      hooks.update?.(update, seconds);
+      if (options.logger.isLevelEnabled("debug"))
+        log.debug({ ms: Math.round(seconds * 100_000) / 100 }, "update done");
+    }
+  };
+
   // Buttons pressed outside a private chat (old messages, forged updates): acknowledge, nothing else.
   anywhere.on("callback_query", (ctx) => ctx.answerCallbackQuery());
 
@@ -498,5 +566,19 @@ export function createBot(
     // Never the error object itself: grammY's BotError carries the update (message text) and the API (token).
     log.error({ err: errorSummary(err) }, "update failed");
   });
+
+  const viaGrammy = bot.handleUpdate.bind(bot);
+  bot.handleUpdate = (update, webhookReplyEnvelope) =>
+    webhookReplyEnvelope === undefined && bot.isInited() && isPrivateJourney(update)
+      ? journeyFast(update)
+      : viaGrammy(update, webhookReplyEnvelope);
   return Object.assign(bot, { store, faqLog, desk, turns });
+}
+
+/** A private message that is not a command, or a button of a journey pressed in a private chat (not a claim decision). */
+function isPrivateJourney(update: Update): boolean {
+  const message = update.message;
+  if (message !== undefined) return message.chat.type === "private" && message.text?.startsWith("/") !== true;
+  const query = update.callback_query;
+  return query?.message?.chat.type === "private" && query.data?.startsWith("c|") !== true;
 }

@@ -7,7 +7,7 @@
 import { type Context, GrammyError } from "grammy";
 import { toAddress } from "../../core/protocol.ts";
 import type { Dashboard } from "../../desk/dashboard.ts";
-import type { Logger } from "../../logger.ts";
+import type { Log } from "../../logger.ts";
 import { CHANNEL } from "./render.ts";
 
 const tgAddress = (id: number) => toAddress(CHANNEL, id);
@@ -28,7 +28,7 @@ const MSG = {
     `Saya belum bisa mengirim pesan pribadi kepada Anda. Buka chat dengan @${bot}, tekan Mulai (Start), lalu ketik /dasbor lagi di sini.`,
 } as const;
 
-export async function handleDasbor(ctx: Context & { log: Logger }, deps: DasborDeps): Promise<void> {
+export async function handleDasbor(ctx: Context & { log: Log }, deps: DasborDeps): Promise<void> {
   const from = ctx.from;
   const chat = ctx.chat;
   if (from === undefined || chat === undefined || chat.type === "channel") return;

@@ -1,41 +1,25 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { apiThrottler } from "@grammyjs/transformer-throttler";
 import type { Api, Transformer } from "grammy";
 
 export interface LimitsOptions {
-  /** Retries of one call on 429 / 5xx / network errors (default 3). */
+  /** Retries of one call on 429 / 5xx (default 3). */
   maxRetries?: number;
   /** Longest retry_after honoured in place; longer waits fail the call (default 30 s). */
   maxDelaySeconds?: number;
+  /** Everything one call may take, retries and waits included (default 60 s). */
+  deadlineSeconds?: number;
 }
 
 /**
- * Telegram's limits as API transformers: auto-retry (429 retry_after, 5xx,
- * bounded) wrapped around a throttler. Per private chat a token bucket of 3
- * with 1 more per second (a step's 2–3 messages go out at once, the sustained
- * rate stays about 1/s); per group 20 per minute; about 30 per second overall.
- * 403 (blocked by the user) and other 4xx are not retried by auto-retry.
+ * Telegram's limits on the reply path, as Telegram states them: no queue of
+ * our own (replies to users go out as fast as they are made), and each call
+ * honours a 429's retry_after or retries a 5xx in place (auto-retry). The wait
+ * is per call, so a 429 for one chat holds back that chat's turn only. 403
+ * (blocked by the user) and other 4xx are not retried. Background sends to
+ * groups and users are paced by the desk's outbox, not here.
  */
 export function installLimits(api: Api, options: LimitsOptions = {}): void {
-  const throttle: Transformer = apiThrottler({
-    global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1_000 },
-    group: {
-      maxConcurrent: 1,
-      minTime: 1_000,
-      reservoir: 20,
-      reservoirRefreshAmount: 20,
-      reservoirRefreshInterval: 60_000,
-    },
-    out: {
-      maxConcurrent: 1,
-      reservoir: 3,
-      reservoirIncreaseAmount: 1,
-      reservoirIncreaseInterval: 1_000,
-      reservoirIncreaseMaximum: 3,
-    },
-  });
-  // Order: transformers installed later run first, so retry wraps throttling and each retry is throttled again.
-  api.config.use(throttle);
+  // Order: transformers installed later run first, so the deadline wraps every retry.
   api.config.use(
     autoRetry({
       maxRetryAttempts: options.maxRetries ?? 3,
@@ -44,4 +28,21 @@ export function installLimits(api: Api, options: LimitsOptions = {}): void {
       rethrowHttpErrors: false,
     }),
   );
+  api.config.use(deadline((options.deadlineSeconds ?? 60) * 1000));
+}
+
+/**
+ * Bounds a call with its retries: auto-retry retries network errors without a
+ * limit on attempts, and a reply that cannot go out in a minute is better
+ * failed (the turn apologises and keeps the session) than held for an hour.
+ * getUpdates is left alone: the runner bounds and retries it itself.
+ */
+function deadline(ms: number): Transformer {
+  return (prev, method, payload, signal) => {
+    if (method === "getUpdates") return prev(method, payload, signal);
+    const timeout = AbortSignal.timeout(ms);
+    // grammY types its signal with the abort-controller shim; at run time it is Node's AbortSignal.
+    const bounded = signal === undefined ? timeout : AbortSignal.any([signal as AbortSignal, timeout]);
+    return prev(method, payload, bounded as unknown as typeof signal);
+  };
 }

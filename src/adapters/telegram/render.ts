@@ -4,16 +4,28 @@
  * Telegram's limits (4096 characters of text, 1024 of a caption, 64 bytes of
  * callback data) are enforced where the text is made (core) and checked here.
  */
-import type { Context } from "grammy";
+import type { Api, Context } from "grammy";
 import type { InlineKeyboardButton, MessageEntity } from "grammy/types";
 import type { ButtonView, OutMessage, Span } from "../../core/protocol.ts";
-import { errorSummary, type Logger } from "../../logger.ts";
+import { errorSummary, type Log } from "../../logger.ts";
 import type { ChannelEffect, TurnIO } from "../../turn.ts";
 
 export const CHANNEL = "tg";
 
+/** Keyboards already converted: the engine renders the keyboard of a static state once and reuses it. */
+const KEYBOARDS = new WeakMap<ButtonView[][], InlineKeyboardButton[][]>();
+
 /** Inline keyboard rows from rendered buttons. */
 export function toKeyboard(rows: ButtonView[][]): InlineKeyboardButton[][] {
+  let keyboard = KEYBOARDS.get(rows);
+  if (keyboard === undefined) {
+    keyboard = convert(rows);
+    KEYBOARDS.set(rows, keyboard);
+  }
+  return keyboard;
+}
+
+function convert(rows: ButtonView[][]): InlineKeyboardButton[][] {
   return rows.map((row) =>
     row.map(
       (b): InlineKeyboardButton =>
@@ -107,48 +119,78 @@ export function toCall(chatId: number, message: OutMessage): Call {
 export const APOLOGY = "Maaf, terjadi kesalahan. Silakan coba lagi.";
 export const OUTAGE = "Maaf, sedang ada gangguan, silakan coba beberapa saat lagi.";
 
+/** The Bot API calls a turn's effects need (grammY's Api has them). */
+export interface ReplyApi {
+  sendMessage: Api["sendMessage"];
+  deleteMessage: Api["deleteMessage"];
+  answerCallbackQuery: Api["answerCallbackQuery"];
+}
+
+const NO_PREVIEW = { is_disabled: true } as const;
+
 /**
- * The turn's effects in the chat of a grammY update: replies, deleting the
- * user's message, and the answer to a button press (always given, with the
- * toast text when there is one).
+ * The turn's effects in the chat of one update: replies, deleting the user's
+ * message, and the answer to a button press (always given, with the toast text
+ * when there is one). One object per update, its methods on the prototype.
  */
-export function replyIO(ctx: Context, log: Logger): TurnIO {
-  const chatId = ctx.chat?.id;
-  const answerButton = async (text?: string) => {
-    if (ctx.callbackQuery === undefined) return;
-    await ctx.answerCallbackQuery(text !== undefined ? { text } : undefined).catch((err: unknown) => {
-      log.warn({ err: errorSummary(err) }, "could not answer callback query");
-    });
-  };
-  return {
-    async run(effects: ChannelEffect[]) {
-      let toast: string | undefined;
-      for (const effect of effects) {
-        if (chatId === undefined) break;
-        if (effect.type === "reply") {
-          await ctx.api.sendMessage(chatId, effect.text, {
-            link_preview_options: { is_disabled: true },
-            ...(effect.buttons !== undefined
-              ? { reply_markup: { inline_keyboard: toKeyboard(effect.buttons) } }
-              : {}),
-          });
-        } else if (effect.type === "delete-incoming") {
-          const messageId = ctx.msg?.message_id; // the message, or the edited message, of the update
-          if (messageId === undefined) continue;
-          await ctx.api.deleteMessage(chatId, messageId).catch((err: unknown) => {
-            log.warn({ err: errorSummary(err) }, "could not delete message");
-          });
-        } else toast = effect.text;
-      }
-      await answerButton(toast);
-    },
-    async outage() {
-      if (chatId !== undefined) await ctx.api.sendMessage(chatId, OUTAGE).catch(() => undefined);
-      await answerButton();
-    },
-    async apologise() {
-      if (chatId !== undefined) await ctx.api.sendMessage(chatId, APOLOGY).catch(() => undefined);
-      await answerButton();
-    },
-  };
+export class ReplyIO implements TurnIO {
+  constructor(
+    private readonly api: ReplyApi,
+    private readonly chatId: number | undefined,
+    /** The user's message or edited message (for delete-incoming), when the update is one. */
+    private readonly messageId: number | undefined,
+    /** The button press to answer, when the update is one. */
+    private readonly callbackQueryId: string | undefined,
+    private readonly log: Log,
+  ) {}
+
+  async run(effects: ChannelEffect[]): Promise<void> {
+    const chatId = this.chatId;
+    let toast: string | undefined;
+    for (const effect of effects) {
+      if (chatId === undefined) break;
+      if (effect.type === "reply") {
+        await this.api.sendMessage(
+          chatId,
+          effect.text,
+          effect.buttons !== undefined
+            ? {
+                link_preview_options: NO_PREVIEW,
+                reply_markup: { inline_keyboard: toKeyboard(effect.buttons) },
+              }
+            : { link_preview_options: NO_PREVIEW },
+        );
+      } else if (effect.type === "delete-incoming") {
+        if (this.messageId === undefined) continue;
+        await this.api.deleteMessage(chatId, this.messageId).catch((err: unknown) => {
+          this.log.warn({ err: errorSummary(err) }, "could not delete message");
+        });
+      } else toast = effect.text;
+    }
+    await this.answerButton(toast);
+  }
+
+  async outage(): Promise<void> {
+    if (this.chatId !== undefined) await this.api.sendMessage(this.chatId, OUTAGE).catch(() => undefined);
+    await this.answerButton();
+  }
+
+  async apologise(): Promise<void> {
+    if (this.chatId !== undefined) await this.api.sendMessage(this.chatId, APOLOGY).catch(() => undefined);
+    await this.answerButton();
+  }
+
+  private async answerButton(text?: string): Promise<void> {
+    if (this.callbackQueryId === undefined) return;
+    await this.api
+      .answerCallbackQuery(this.callbackQueryId, text !== undefined ? { text } : undefined)
+      .catch((err: unknown) => {
+        this.log.warn({ err: errorSummary(err) }, "could not answer callback query");
+      });
+  }
+}
+
+/** The turn's effects in the chat of a grammY update. */
+export function replyIO(ctx: Context, log: Log): TurnIO {
+  return new ReplyIO(ctx.api, ctx.chat?.id, ctx.msg?.message_id, ctx.callbackQuery?.id, log);
 }

@@ -1,4 +1,5 @@
 import type { Context } from "grammy";
+import type { Update } from "grammy/types";
 import { textToEvent } from "../../core/commands.ts";
 import type { Event } from "../../core/protocol.ts";
 
@@ -26,16 +27,21 @@ const MEDIA_KINDS = [
  * An edited message becomes an `edited` event: checked for secrets, never answered as new.
  */
 export function toEvent(ctx: Context): Event | undefined {
-  const data = ctx.callbackQuery?.data;
+  return updateToEvent(ctx.update, ctx.me?.username);
+}
+
+/** The same from the raw update (the private-chat fast path of bot.ts has no Context). */
+export function updateToEvent(update: Update, username: string | undefined): Event | undefined {
+  const data = update.callback_query?.data;
   if (data !== undefined) return { type: "button", data };
-  const edited = ctx.editedMessage;
+  const edited = update.edited_message;
   if (edited !== undefined) {
     const text = edited.text ?? edited.caption;
     return text !== undefined ? { type: "edited", text } : undefined;
   }
-  const msg = ctx.message;
+  const msg = update.message;
   if (msg === undefined) return undefined;
-  if (msg.text !== undefined) return textToEvent(msg.text, ctx.me?.username);
+  if (msg.text !== undefined) return textToEvent(msg.text, username);
   const photo = msg.photo?.at(-1);
   if (photo !== undefined)
     return msg.caption
