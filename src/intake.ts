@@ -174,6 +174,13 @@ export class Intake {
     });
   }
 
+  /** How long the longest-running update of this process has been in its handler (0 when none runs). */
+  oldestRunningMs(now = Date.now()): number {
+    let oldest = 0;
+    for (const started of this.leases.values()) oldest = Math.max(oldest, now - started);
+    return oldest;
+  }
+
   /** Chats waiting for a slot, and turns running, per lane. */
   get load(): { ready: Record<Lane, number>; running: Record<Lane, number> } {
     return {

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MemoryChatStore } from "../src/adapters/memory/chat-store.ts";
+import { HANDLER_STUCK_MS, POLL_STUCK_MS, updateLoopHealthy } from "../src/app/runtime.ts";
 import { Intake, type IntakeOptions, type Lane } from "../src/intake.ts";
 import { createLogger } from "../src/logger.ts";
 import type { Lease } from "../src/stores.ts";
@@ -159,5 +160,30 @@ describe("intake", () => {
     s.open("a");
     await stopped;
     expect(s.handled).toEqual(["a:1", "b:1"]);
+  });
+});
+
+describe("a stuck update loop is visible (/readyz)", () => {
+  it("the intake reports how long its longest-running handler has run; 0 once it is done", async () => {
+    const s = subject();
+    expect(s.intake.oldestRunningMs()).toBe(0);
+    s.block("a");
+    await s.send("a", "m1");
+    await settle();
+    const later = Date.now() + 125_000;
+    expect(s.intake.oldestRunningMs(later)).toBeGreaterThanOrEqual(125_000 - 5_000);
+    expect(updateLoopHealthy({ now: later, oldestRunningMs: s.intake.oldestRunningMs(later) })).toBe(false);
+    s.open("a");
+    await s.intake.idle();
+    expect(s.intake.oldestRunningMs(later)).toBe(0);
+    expect(updateLoopHealthy({ now: later, oldestRunningMs: 0 })).toBe(true);
+  });
+
+  it("polling that has not come back from getUpdates for 90 s is stuck; a webhook has no such heartbeat", () => {
+    const now = 1_000_000;
+    expect(updateLoopHealthy({ now, oldestRunningMs: 0, lastFetchAt: now - 31_000 })).toBe(true);
+    expect(updateLoopHealthy({ now, oldestRunningMs: 0, lastFetchAt: now - POLL_STUCK_MS })).toBe(false);
+    expect(updateLoopHealthy({ now, oldestRunningMs: HANDLER_STUCK_MS - 1 })).toBe(true);
+    expect(updateLoopHealthy({ now, oldestRunningMs: HANDLER_STUCK_MS })).toBe(false);
   });
 });

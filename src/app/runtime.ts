@@ -233,6 +233,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   metrics.intakeSource = () => telegram.intake.load;
 
   let runner: RunnerHandle | undefined;
+  let polling: { lastFetchAt(): number } | undefined;
   const webhookPath = config.WEBHOOK_URL !== undefined ? new URL(config.WEBHOOK_URL).pathname : undefined;
   const http: HttpServer = createHttpServer({
     logger,
@@ -267,7 +268,14 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         flows: world.flows.states.size > 0,
         store: await store.ping(),
         desk: await deskStore.ping(),
-        updates: !stopping && (runner?.isRunning() ?? true),
+        updates:
+          !stopping &&
+          (runner?.isRunning() ?? true) &&
+          updateLoopHealthy({
+            now: Date.now(),
+            oldestRunningMs: telegram.intake.oldestRunningMs(),
+            ...(polling !== undefined ? { lastFetchAt: polling.lastFetchAt() } : {}),
+          }),
       };
       return { ok: Object.values(checks).every(Boolean), checks };
     },
@@ -285,7 +293,9 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     });
   } else {
     await bot.api.deleteWebhook();
-    runner = startPolling(bot.api, telegram, logger);
+    const started = startPolling(bot.api, telegram, logger);
+    runner = started.runner;
+    polling = started;
   }
   logger.info(
     {
@@ -332,13 +342,27 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
  * of its updates is in its chat's inbox, and the sink never waits for a chat to
  * be handled, so a busy chat holds no slot of the fetch.
  */
-function startPolling(api: Api, telegram: TelegramIntake, logger: Logger): RunnerHandle {
+function startPolling(
+  api: Api,
+  telegram: TelegramIntake,
+  logger: Logger,
+): { runner: RunnerHandle; lastFetchAt(): number } {
   // The fetcher only calls api.getUpdates (and retries it); updates never pass through bot.handleUpdate here.
   const fetchUpdates = createUpdateFetcher<Update, unknown>(
     { api, handleUpdate: async () => {}, errorHandler: () => {} },
     { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
   );
-  const source = createSource<Update>({ supply: fetchUpdates });
+  // When a getUpdates last came back (with updates or after its long poll): /readyz's heartbeat.
+  let lastFetchAt = Date.now();
+  const source = createSource<Update>({
+    supply: async (batchSize, signal) => {
+      try {
+        return await fetchUpdates(batchSize, signal);
+      } finally {
+        lastFetchAt = Date.now();
+      }
+    },
+  });
   let pending = 0;
   const sink = {
     async handle(updates: Update[]): Promise<number> {
@@ -363,5 +387,20 @@ function startPolling(api: Api, telegram: TelegramIntake, logger: Logger): Runne
   };
   const runner = createRunner(source, sink);
   runner.start();
-  return runner;
+  return { runner, lastFetchAt: () => lastFetchAt };
+}
+
+/** A long poll returns within 30 s; a getUpdates not back for this long means the loop is stuck. */
+export const POLL_STUCK_MS = 90_000;
+/** A turn renews its lock while it runs, but one still in its handler after this long is stuck. */
+export const HANDLER_STUCK_MS = 120_000;
+
+/**
+ * Whether updates still flow (/readyz): no handler stuck for HANDLER_STUCK_MS and, when polling, a
+ * getUpdates came back within POLL_STUCK_MS. A process that fails it is taken out of rotation (and
+ * restarted by its supervisor after the readiness alert); what waits in its inboxes is swept by another.
+ */
+export function updateLoopHealthy(state: { now: number; oldestRunningMs: number; lastFetchAt?: number }): boolean {
+  if (state.oldestRunningMs >= HANDLER_STUCK_MS) return false;
+  return state.lastFetchAt === undefined || state.now - state.lastFetchAt < POLL_STUCK_MS;
 }
