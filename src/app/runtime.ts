@@ -400,7 +400,11 @@ export const HANDLER_STUCK_MS = 120_000;
  * getUpdates came back within POLL_STUCK_MS. A process that fails it is taken out of rotation (and
  * restarted by its supervisor after the readiness alert); what waits in its inboxes is swept by another.
  */
-export function updateLoopHealthy(state: { now: number; oldestRunningMs: number; lastFetchAt?: number }): boolean {
+export function updateLoopHealthy(state: {
+  now: number;
+  oldestRunningMs: number;
+  lastFetchAt?: number;
+}): boolean {
   if (state.oldestRunningMs >= HANDLER_STUCK_MS) return false;
   return state.lastFetchAt === undefined || state.now - state.lastFetchAt < POLL_STUCK_MS;
 }

@@ -34,7 +34,7 @@ import type {
 } from "../stores.ts";
 import { Contacts } from "./contacts.ts";
 import { WeeklyDigest } from "./digest.ts";
-import { Network, type Reply, type Staff } from "./network.ts";
+import { Network, type Reply, type RouteChoice, type Staff } from "./network.ts";
 
 export type { Reply, Staff };
 
@@ -245,7 +245,7 @@ export class Desk {
       const notice =
         route.via === "office"
           ? MSGS.opened(c.id, this.instansiName(c))
-          : MSGS.openedElsewhere(c.id, route.via === "manager" ? MSGS.managerDesk : MSGS.centralDesk);
+          : MSGS.openedElsewhere(c.id, deskName(route, MSGS.centralDesk));
       return { status: "ok", caseId: c.id, notice };
     });
   }
@@ -386,12 +386,7 @@ export class Desk {
           detail: { n: c.reopened, from: current.group },
         });
         await this.announce(tx, c, now);
-        const where =
-          route.via === "manager"
-            ? MSGS.managerDesk
-            : route.via === "central"
-              ? MSGS.centralDesk
-              : `petugas ${this.instansiName(c) ?? "instansi Anda"}`;
+        const where = deskName(route, `petugas ${this.instansiName(c) ?? "instansi Anda"}`);
         return { status: "ok", caseId: c.id, notice: MSGS.reopenedElsewhere(c.id, where) };
       }
       await tx.updateCase(c);
@@ -840,12 +835,7 @@ export class Desk {
             message: message as OutMessage,
           };
         });
-      const where =
-        route.via === "manager"
-          ? MSGS.managerDesk
-          : route.via === "central"
-            ? MSGS.centralDesk
-            : (this.instansiName(c) ?? "-");
+      const where = deskName(route, this.instansiName(c) ?? "-");
       await tx.enqueue(
         [
           ...left,
@@ -985,6 +975,11 @@ function formatTime(ms: number): string {
   const d = new Date(ms + 7 * 3_600_000);
   const p = (n: number) => String(n).padStart(2, "0");
   return `${p(d.getUTCDate())}-${p(d.getUTCMonth() + 1)} ${p(d.getUTCHours())}.${p(d.getUTCMinutes())}`;
+}
+
+/** How the user is told where their case went: the office's name, the regional manager, or the central desk. */
+function deskName(route: RouteChoice, office: string): string {
+  return route.via === "manager" ? MSGS.managerDesk : route.via === "central" ? MSGS.centralDesk : office;
 }
 
 const MSGS = {

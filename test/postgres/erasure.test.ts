@@ -1,14 +1,9 @@
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PostgresDeskStore } from "../../src/adapters/postgres/desk-store.ts";
-import { RedisChatStore } from "../../src/adapters/redis/chat-store.ts";
-import { createRedis, type RedisClient, waitReady } from "../../src/adapters/redis/connect.ts";
-import { RedisFaqLog } from "../../src/adapters/redis/faq-log.ts";
+import { describe, expect, it } from "vitest";
 import { loadWorld } from "../../src/app/world.ts";
-import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
 import { createTestBot } from "../helpers/bot-harness.ts";
-import { dumpTables, freshSchema, PG_SUITE, SKIP_PG, type TestSchema } from "../helpers/postgres.ts";
-import { dropPrefix, dumpKeys, REDIS_SUITE, REDIS_URL, SKIP_REDIS, testPrefix } from "../helpers/redis.ts";
+import { dumpTables, PG_SUITE, SKIP_PG } from "../helpers/postgres.ts";
+import { useRealStores } from "../helpers/real-stores.ts";
+import { dumpKeys, REDIS_SUITE, SKIP_REDIS } from "../helpers/redis.ts";
 
 const USER = 4501;
 const GROUP = -100451;
@@ -26,32 +21,14 @@ type Markup = { inline_keyboard: { text: string; callback_data?: string }[][] } 
 describe.skipIf(SKIP_REDIS || SKIP_PG)(
   `/hapusdata leaves nothing of the user in any store (${REDIS_SUITE}, ${PG_SUITE})`,
   () => {
-    const prefix = testPrefix();
-    let admin: Redis;
-    let redis: RedisClient;
-    let db: TestSchema;
-    beforeAll(async () => {
-      admin = new Redis(REDIS_URL);
-      redis = createRedis(REDIS_URL);
-      await waitReady(redis);
-      db = await freshSchema();
-    });
-    afterAll(async () => {
-      await dropPrefix(admin, prefix);
-      admin.disconnect();
-      redis.disconnect();
-      await db?.drop();
-    });
+    const real = useRealStores();
 
     it("cases, case events, outbox, dead letters, FAQ gaps and the session are scrubbed; the HR card is edited", async () => {
       const world = await loadWorld();
-      const desk = new Desk(new PostgresDeskStore({ pool: db.pool, ownsPool: false }), world, {
-        ...DEFAULT_DESK_CONFIG,
-        fallbackGroup: `tg:${GROUP}`,
-      });
+      const { desk, store, faqLog } = real.botStores(world, GROUP);
       const t = createTestBot(world, {
-        store: new RedisChatStore({ redis, prefix, ttlSeconds: 3600 }),
-        faqLog: new RedisFaqLog(redis, { prefix }),
+        store,
+        faqLog,
         desk,
         // One relayed message fails for good: it becomes a dead letter holding the user's words.
         fail: (method, p) =>
@@ -130,18 +107,18 @@ describe.skipIf(SKIP_REDIS || SKIP_PG)(
       await t.flush();
 
       // Before: the scan finds the user everywhere it should look (so "not found" later means erased).
-      const before = `${await dumpKeys(admin, `${prefix}:*`)}\n${await dumpTables(db.pool, db.schema)}`;
+      const before = `${await dumpKeys(real.admin, `${real.prefix}:*`)}\n${await dumpTables(real.db.pool, real.db.schema)}`;
       expect(before).toMatch(NIP_ANY_SPACING);
       expect(before).toContain(EMAILS[0]);
       expect(before).toContain(NAME[1]);
-      expect(await dumpTables(db.pool, db.schema)).toMatch(/outbox_dead[\s\S]*tolong cek/);
+      expect(await dumpTables(real.db.pool, real.db.schema)).toMatch(/outbox_dead[\s\S]*tolong cek/);
 
       const sentBefore = t.calls.length;
       await t.text(USER, "/hapusdata");
       await t.flush();
 
-      const redisAfter = await dumpKeys(admin, `${prefix}:*`);
-      const tablesAfter = await dumpTables(db.pool, db.schema);
+      const redisAfter = await dumpKeys(real.admin, `${real.prefix}:*`);
+      const tablesAfter = await dumpTables(real.db.pool, real.db.schema);
       for (const [where, dump] of [
         ["Redis", redisAfter],
         ["PostgreSQL", tablesAfter],
@@ -154,10 +131,12 @@ describe.skipIf(SKIP_REDIS || SKIP_PG)(
       // PostgreSQL keeps no trace of who the user was; Redis keeps only what the next message needs:
       // a fresh session and the update ids seen (both expire).
       expect(tablesAfter, "the user's address in PostgreSQL").not.toMatch(new RegExp(`tg:${USER}(?![0-9])`));
-      const userKeys = redisAfter.split("\n").filter((line) => line.startsWith(`${prefix}:{tg:${USER}}`));
-      expect(userKeys.sort()).toEqual([`${prefix}:{tg:${USER}}:s`, `${prefix}:{tg:${USER}}:u`]);
-      for (const key of userKeys) expect(await admin.ttl(key), `${key} expires`).toBeGreaterThan(0);
-      const session = JSON.parse((await admin.get(`${prefix}:{tg:${USER}}:s`)) ?? "{}");
+      const userKeys = redisAfter
+        .split("\n")
+        .filter((line) => line.startsWith(`${real.prefix}:{tg:${USER}}`));
+      expect(userKeys.sort()).toEqual([`${real.prefix}:{tg:${USER}}:s`, `${real.prefix}:{tg:${USER}}:u`]);
+      for (const key of userKeys) expect(await real.admin.ttl(key), `${key} expires`).toBeGreaterThan(0);
+      const session = JSON.parse((await real.admin.get(`${real.prefix}:{tg:${USER}}:s`)) ?? "{}");
       expect(session).toMatchObject({ flow: "menu", history: [], vars: {} });
       expect(tablesAfter, "the dead letter is gone").not.toContain("tolong cek");
       // The record stays for statistics, without the person.

@@ -1,15 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PostgresDeskStore } from "../../src/adapters/postgres/desk-store.ts";
-import { RedisChatStore } from "../../src/adapters/redis/chat-store.ts";
-import { createRedis, type RedisClient, waitReady } from "../../src/adapters/redis/connect.ts";
-import { RedisFaqLog } from "../../src/adapters/redis/faq-log.ts";
+import { describe, expect, it } from "vitest";
 import { loadWorld } from "../../src/app/world.ts";
-import { DEFAULT_DESK_CONFIG, Desk } from "../../src/desk/desk.ts";
 import { createTestBot } from "../helpers/bot-harness.ts";
-import { dumpTables, freshSchema, PG_SUITE, SKIP_PG, type TestSchema } from "../helpers/postgres.ts";
-import { dropPrefix, dumpKeys, REDIS_SUITE, REDIS_URL, SKIP_REDIS, testPrefix } from "../helpers/redis.ts";
+import { dumpTables, PG_SUITE, SKIP_PG } from "../helpers/postgres.ts";
+import { useRealStores } from "../helpers/real-stores.ts";
+import { dumpKeys, REDIS_SUITE, SKIP_REDIS } from "../helpers/redis.ts";
 
 const USER = 4401;
 const GROUP = -100441;
@@ -22,32 +17,14 @@ const OTP = String(100000 + (randomBytes(3).readUIntBE(0, 3) % 899999));
 describe.skipIf(SKIP_REDIS || SKIP_PG)(
   `credentials typed at every step never land anywhere (${REDIS_SUITE}, ${PG_SUITE})`,
   () => {
-    const prefix = testPrefix();
-    let admin: Redis;
-    let redis: RedisClient;
-    let db: TestSchema;
-    beforeAll(async () => {
-      admin = new Redis(REDIS_URL);
-      redis = createRedis(REDIS_URL);
-      await waitReady(redis);
-      db = await freshSchema();
-    });
-    afterAll(async () => {
-      await dropPrefix(admin, prefix);
-      admin.disconnect();
-      redis.disconnect();
-      await db?.drop();
-    });
+    const real = useRealStores();
 
     it("password, email token and OTP: deleted, never echoed, stored, logged (debug) or sent to HR", async () => {
       const world = await loadWorld();
-      const desk = new Desk(new PostgresDeskStore({ pool: db.pool, ownsPool: false }), world, {
-        ...DEFAULT_DESK_CONFIG,
-        fallbackGroup: `tg:${GROUP}`,
-      });
+      const { desk, store, faqLog } = real.botStores(world, GROUP);
       const t = createTestBot(world, {
-        store: new RedisChatStore({ redis, prefix, ttlSeconds: 3600 }),
-        faqLog: new RedisFaqLog(redis, { prefix }),
+        store,
+        faqLog,
         desk,
         logLevel: "debug",
       });
@@ -149,8 +126,8 @@ describe.skipIf(SKIP_REDIS || SKIP_PG)(
       await t.flush();
 
       // Whole-token matches: an OTP's six digits may occur inside a longer number (a timestamp) by chance.
-      const dump = await dumpKeys(admin);
-      const tables = await dumpTables(db.pool, db.schema);
+      const dump = await dumpKeys(real.admin);
+      const tables = await dumpTables(real.db.pool, real.db.schema);
       for (const secret of [PASSWORD, TOKEN, OTP]) {
         const alone = new RegExp(`(?<![0-9A-Za-z])${secret.replace(/[#]/g, "\\$&")}(?![0-9A-Za-z])`);
         expect(JSON.stringify(t.calls), `${secret} in a bot reply or a message to HR`).not.toMatch(alone);

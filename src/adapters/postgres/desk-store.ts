@@ -335,43 +335,38 @@ export class PostgresDeskStore implements DeskStore {
   }
 
   async purgeClosed(before: number): Promise<number> {
+    return this.inBatches(
+      `delete from cases where id in (
+         select id from cases where closed_at is not null and closed_at <= $1 and not (${OPEN}) limit 1000)`,
+      [at(before)],
+    );
+  }
+
+  /** Runs a delete of at most 1,000 rows until it deletes fewer: a large backlog never holds a long transaction. */
+  private async inBatches(sql: string, params: unknown[]): Promise<number> {
     let total = 0;
-    // In batches, so a large backlog never holds a long transaction.
     for (;;) {
-      const { rowCount } = await this.pool.query(
-        `delete from cases where id in (
-           select id from cases where closed_at is not null and closed_at <= $1 and not (${OPEN}) limit 1000)`,
-        [at(before)],
-      );
+      const { rowCount } = await this.pool.query(sql, params);
       total += rowCount ?? 0;
       if ((rowCount ?? 0) < 1000) return total;
     }
   }
 
   async sweep(now: number): Promise<number> {
-    let total = 0;
-    // In batches, like purgeClosed: a year of users must not hold one long transaction.
-    for (;;) {
-      const { rowCount } = await this.pool.query(
-        `delete from rate_windows where key in (select key from rate_windows where start_ms < $1 limit 1000)`,
-        [now - SWEEP_WINDOWS_AFTER_MS],
-      );
-      total += rowCount ?? 0;
-      if ((rowCount ?? 0) < 1000) break;
-    }
-    for (;;) {
-      const { rowCount } = await this.pool.query(
-        `delete from outbox_chats where chat in (
-           select c.chat from outbox_chats c
-            where c.due_at is null and (c.lease_until is null or c.lease_until <= $1)
-              and coalesce((select max(t) from unnest(c.sent_at) t), '-infinity') < $2
-              and not exists (select 1 from outbox o where o.chat = c.chat)
-            limit 1000 for update skip locked)`,
-        [at(now), at(now - SWEEP_PACE_AFTER_MS)],
-      );
-      total += rowCount ?? 0;
-      if ((rowCount ?? 0) < 1000) return total;
-    }
+    const windows = await this.inBatches(
+      "delete from rate_windows where key in (select key from rate_windows where start_ms < $1 limit 1000)",
+      [now - SWEEP_WINDOWS_AFTER_MS],
+    );
+    const chats = await this.inBatches(
+      `delete from outbox_chats where chat in (
+         select c.chat from outbox_chats c
+          where c.due_at is null and (c.lease_until is null or c.lease_until <= $1)
+            and coalesce((select max(t) from unnest(c.sent_at) t), '-infinity') < $2
+            and not exists (select 1 from outbox o where o.chat = c.chat)
+          limit 1000 for update skip locked)`,
+      [at(now), at(now - SWEEP_PACE_AFTER_MS)],
+    );
+    return windows + chats;
   }
 
   async history(caseId: string): Promise<AuditRow[]> {
