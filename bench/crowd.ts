@@ -103,6 +103,8 @@ export interface ModeResult {
 interface Child {
   process: ChildProcess;
   port: number;
+  /** The operators' listener (/metrics), METRICS_PORT. */
+  metricsPort: number;
   stderr: () => string;
 }
 
@@ -114,21 +116,21 @@ async function freePort(): Promise<number> {
   return typeof address === "object" && address !== null ? address.port : 0;
 }
 
-function startPandu(env: Record<string, string>, port: number): Child {
+function startPandu(env: Record<string, string>, port: number, metricsPort: number): Child {
   // CROWD_CPU_PROF=<dir>: the child writes a CPU profile there when it exits (bench/profile-top.ts reads it).
   const profile = process.env.CROWD_CPU_PROF;
   const args = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
   // CROWD_PANDU_DIR=<checkout>: run another checkout's npm start (an older commit, for a before/after).
   const child = spawn(process.execPath, [...args, "--import", "tsx", "src/main.ts"], {
     ...(process.env.CROWD_PANDU_DIR ? { cwd: process.env.CROWD_PANDU_DIR } : {}),
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: String(port), METRICS_PORT: String(metricsPort) },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let tail = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4_000);
   });
-  return { process: child, port, stderr: () => tail };
+  return { process: child, port, metricsPort, stderr: () => tail };
 }
 
 async function stopPandu(child: Child): Promise<number | null> {
@@ -154,7 +156,8 @@ function cpuSeconds(pid: number): number {
 async function heapMb(port: number): Promise<number> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const used = /^pandu_nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1];
+    // Node's process metrics carry their standard names (no pandu_ prefix); older checkouts had one.
+    const used = /^(?:pandu_)?nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1];
     return used === undefined ? Number.NaN : Number(used) / 1024 / 1024;
   } catch {
     return Number.NaN;
@@ -226,7 +229,7 @@ async function measure(
 }> {
   const pid = child.process.pid!;
   const loadBefore = loadavg()[0] ?? 0;
-  const heap0 = await heapMb(child.port);
+  const heap0 = await heapMb(child.metricsPort);
   const cpu0 = cpuSeconds(pid);
   const rss0 = rssMb(pid);
   let peak = rss0;
@@ -244,7 +247,7 @@ async function measure(
   clearInterval(sampler);
   const cpu = cpuSeconds(pid) - cpu0;
   const rssEnd = rssMb(pid);
-  const heapEnd = await heapMb(child.port);
+  const heapEnd = await heapMb(child.metricsPort);
   const { summary, samples } = latencyOf(telegram, chats);
   return {
     latency: summary,
@@ -337,11 +340,14 @@ async function runMode(
     ...env,
     TELEGRAM_API_ROOT: telegram.url,
     ...(mode === "webhook"
-      ? { WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/crowd`, WEBHOOK_SECRET: "crowd-bench-secret" }
+      ? {
+          WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/crowd`,
+          WEBHOOK_SECRET: "crowd-bench-secret-0123456789abcdef",
+        }
       : {}),
   };
   const started = performance.now();
-  const child = startPandu(modeEnv, port);
+  const child = startPandu(modeEnv, port, await freePort());
   const scenarios: ScenarioResult[] = [];
   try {
     await until(
