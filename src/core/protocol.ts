@@ -100,7 +100,8 @@ export type Event =
   | { type: "photo"; fileId: string; caption?: string }
   /** A message the user edited (its new text or caption): only checked for secrets, the original was answered. */
   | { type: "edited"; text: string }
-  | { type: "unsupported"; kind: string }
+  /** Media Pandu does not read (a document, a video, a voice note…); its caption only checked for secrets. */
+  | { type: "unsupported"; kind: string; caption?: string }
   | DeskEvent;
 
 // ----------------------------------------------------------------- effects

@@ -192,6 +192,38 @@ describe("secrets inside sentences, captions and edits (real bot, HR desk, FAQ l
     for (const secret of SENTINELS) expect(await other.everything()).not.toContain(secret);
   });
 
+  it("a document or video whose caption holds a password is deleted too; an ordinary one gets the usual answer", async () => {
+    const s = setup();
+    await s.t.text(USER, "/start");
+    const media = async (kind: "document" | "video", caption: string) => {
+      const message_id = 9500 + s.t.calls.length;
+      await s.t.raw({
+        message: {
+          message_id,
+          date: 1,
+          chat: { id: USER, type: "private", first_name: "B" },
+          from: { id: USER, is_bot: false, first_name: "B" },
+          ...(kind === "document"
+            ? { document: { file_id: "BQAC-doc", file_unique_id: "d1", file_name: "layar.pdf" } }
+            : { video: { file_id: "BAAC-vid", file_unique_id: "v1", width: 9, height: 9, duration: 1 } }),
+          caption,
+        },
+      } as never);
+      return message_id;
+    };
+    for (const kind of ["document", "video"] as const) {
+      const before = s.t.calls.length;
+      const secret = await media(kind, `ini buktinya, password baru saya ${PASSWORD} tetap ditolak`);
+      expect(s.deleted(secret, before), `${kind} with a password`).toBe(true);
+      expect(warned(s.sent(before))).toBe(true);
+      const after = s.t.calls.length;
+      const ordinary = await media(kind, "ini layar error waktu login");
+      expect(s.deleted(ordinary, after), `${kind} without a secret`).toBe(false);
+      expect(warned(s.sent(after))).toBe(false);
+    }
+    for (const secret of SENTINELS) expect(await s.everything()).not.toContain(secret);
+  });
+
   it("ordinary sentences with numbers pass: a NIP in the NIP step, a year, an error code, AUTH BKN", async () => {
     const s = setup();
     const { t } = s;

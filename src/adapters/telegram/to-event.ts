@@ -48,7 +48,10 @@ export function updateToEvent(update: Update, username: string | undefined): Eve
       ? { type: "photo", fileId: photo.file_id, caption: msg.caption }
       : { type: "photo", fileId: photo.file_id };
   for (const kind of MEDIA_KINDS) {
-    if (msg[kind] !== undefined) return { type: "unsupported", kind };
+    if (msg[kind] !== undefined)
+      return msg.caption
+        ? { type: "unsupported", kind, caption: msg.caption }
+        : { type: "unsupported", kind };
   }
   return undefined;
 }

@@ -166,6 +166,11 @@ class Run {
         this.text(event.text);
         return;
       case "unsupported":
+        // Not read, not kept, not forwarded; but a password in its caption is deleted like anywhere else.
+        if (event.caption !== undefined && holdsSecret(event.caption)) {
+          this.deleteSecret();
+          return this.prompt();
+        }
         this.reply(MSG.unsupported);
         this.prompt();
         return;
@@ -955,6 +960,7 @@ function holdsSecretIn(event: Event): boolean {
     case "edited":
       return holdsSecret(event.text);
     case "photo":
+    case "unsupported":
       return event.caption !== undefined && holdsSecret(event.caption);
     default:
       return false;
