@@ -311,6 +311,37 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     await t.text(USER, "/hapusdata");
     expect(await s.desk.store.getCase("1")).toMatchObject({ redacted: true, fields: {} });
   });
+
+  it("/hapusdata asks the desk, not the session: /batal keeps the link, and a session that lost it is still refused", async () => {
+    const s = setup();
+    const { t } = s;
+    await openEmailCase(s);
+    const refused = () =>
+      s
+        .sends(USER)
+        .map((c) => String(c.payload.text))
+        .filter((x) => x.includes("masih punya kasus #1 yang terbuka")).length;
+
+    // /batal in the waiting room cancels the step, not the case, and keeps the link.
+    await t.text(USER, "/batal");
+    expect(await t.store.peek(`tg:${USER}`)).toMatchObject({ vars: { kasus: "1" } });
+    await t.text(USER, "/hapusdata");
+    expect(refused()).toBe(1);
+    expect(await s.desk.store.getCase("1")).toMatchObject({
+      status: "open",
+      fields: { nip: "198609262015051001", nama: "Budi Santoso" },
+    });
+
+    // A session without the link (an old version's /batal, a lost session): the desk still knows.
+    const session = (await t.store.peek(`tg:${USER}`)) as { vars: Record<string, string> };
+    delete session.vars.kasus;
+    (t.store as { poke(chat: string, json: string): void }).poke(`tg:${USER}`, JSON.stringify(session));
+    await t.text(USER, "/hapusdata");
+    expect(refused()).toBe(2);
+    expect(await s.desk.store.getCase("1")).toMatchObject({ fields: { nip: "198609262015051001" } });
+    expect(await t.store.peek(`tg:${USER}`)).toMatchObject({ vars: { kasus: "1" } });
+    expect(s.sends(USER).some((c) => String(c.payload.text).includes("sudah dihapus"))).toBe(false);
+  });
 });
 
 describe("HR desk: forum topics and reopening", () => {
