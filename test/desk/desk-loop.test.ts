@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { MemoryDeskStore } from "../../src/adapters/memory/desk-store.ts";
 import { loadWorld } from "../../src/app/world.ts";
 import type { World } from "../../src/core/flow/transition.ts";
@@ -335,7 +336,7 @@ describe("HR desk through the real grammY bot: user chat + HR group", () => {
     // A session without the link (an old version's /batal, a lost session): the desk still knows.
     const session = (await t.store.peek(`tg:${USER}`)) as { vars: Record<string, string> };
     delete session.vars.kasus;
-    (t.store as { poke(chat: string, json: string): void }).poke(`tg:${USER}`, JSON.stringify(session));
+    (t.store as MemoryChatStore).poke(`tg:${USER}`, JSON.stringify(session));
     await t.text(USER, "/hapusdata");
     expect(refused()).toBe(2);
     expect(await s.desk.store.getCase("1")).toMatchObject({ fields: { nip: "198609262015051001" } });
