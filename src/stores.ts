@@ -311,6 +311,8 @@ export interface DeskTx {
    * on its way there must not arrive, the desk re-sends what the new group needs). Returned in order.
    */
   takeQueued(caseId: string, chat: Address): Promise<OutboxItem[]>;
+  /** The cases that have items queued for a chat (a group losing an instansi: see Desk's reroute). */
+  queuedCases(chat: Address): Promise<string[]>;
 }
 
 /** Called inside the delivery transaction of an item, so what it writes commits with the item's "done". */

@@ -849,6 +849,34 @@ export class Desk {
         now,
       );
     }
+    if (handover !== undefined) await this.closedLeave(tx, from, why, now, handover.instansi);
+  }
+
+  /**
+   * Closed cases of instansi a group no longer serves, with something still queued for it (the card's
+   * edit after "Selesai", a rating): that must not arrive there now; their card there loses the
+   * personal data instead. The case itself is not touched.
+   */
+  private async closedLeave(tx: DeskTx, from: Address, why: string, now: number, instansi: string[]) {
+    for (const id of await tx.queuedCases(from)) {
+      const c = await tx.getCase(id, true);
+      if (c === undefined || isOpen(c) || c.instansi === undefined || !instansi.includes(c.instansi))
+        continue;
+      if (await this.network.accepts(tx, from, c.instansi)) continue;
+      await tx.takeQueued(c.id, from);
+      if (c.card !== undefined && c.group === from)
+        await tx.enqueue(
+          [
+            this.toGroup(c, `c${c.id}:edit:closed-left:${now}`, {
+              type: "edit",
+              ref: c.card,
+              text: MSGS.closedLeftCard(c.id, why),
+              buttons: [],
+            }),
+          ],
+          now,
+        );
+    }
   }
 
   /** What the outbox calls in its transactions: on delivery (remember the card) and on a dead letter (reroute). */
@@ -995,6 +1023,8 @@ const MSGS = {
     `ℹ️ Kasus #${id} belum bisa sampai ke petugas instansi Anda (grup mereka tidak bisa dihubungi). Kasus Anda kami teruskan ke ${where}.`,
   handedOver: (id: string, where: string) =>
     `ℹ️ Kasus #${id} sekarang ditangani ${where}: grup petugas sebelumnya tidak lagi menangani instansi Anda di Pandu. Anda tidak perlu mengirim ulang; pesan Anda ikut dipindahkan.`,
+  closedLeftCard: (id: string, why: string) =>
+    `✔️ Kasus #${id} sudah ditutup. Data pengguna tidak ditampilkan lagi di sini (${why}).`,
   leftCard: (id: string, why: string) =>
     `➡️ Kasus #${id} dipindahkan ke grup lain (${why}). Data pengguna tidak ditampilkan lagi di sini.`,
   unreachable: (id: string) =>

@@ -166,6 +166,29 @@ describe("claims: nothing is routed until someone who can vouch approves", () =>
     expect(h.texts(USER).join("\n")).toContain("Kasus #1 sekarang ditangani meja petugas pusat Pandu");
   });
 
+  it("a case closed just before /putuskan: its queued card edit never reaches the group with the user's data", async () => {
+    const h = setup();
+    await h.link(BOGOR, KEPALA, "kab bogor");
+    await h.openEmailCase(USER);
+    await h.flush();
+    await h.groupTap(BOGOR, KEPALA, h.button(BOGOR, "✅ Selesai"));
+    // The card's "selesai" edit is still queued when the group unlinks itself.
+    const calls = h.t.calls.length;
+    await h.groupText(BOGOR, KEPALA, "/putuskan");
+    await h.flush();
+    const toOld = h.t.calls.slice(calls).filter((c) => c.payload.chat_id === BOGOR.id);
+    expect(toOld.map((c) => JSON.stringify(c.payload)).join("\n")).not.toMatch(
+      /Budi Santoso|budi\.baru|budi\.lama|198609262015051001/,
+    );
+    // The card is edited once more, without the data: the group sees the case closed and gone.
+    const edit = toOld.find((c) => c.method === "editMessageText");
+    expect(String(edit?.payload.text)).toContain("Kasus #1 sudah ditutup");
+    expect(JSON.stringify(edit?.payload.reply_markup ?? {})).not.toContain("callback_data");
+    // The case itself is untouched: resolved, its fields kept for the user's rating and statistics.
+    expect(await h.desk.store.getCase("1")).toMatchObject({ status: "resolved" });
+    expect(h.texts(CENTRAL).some((x) => x.startsWith("📨 Kasus #1"))).toBe(false);
+  });
+
   it("refuses public groups, and filing twice", async () => {
     const h = setup();
     const pub: GroupChat = { ...BOGOR, id: -100555, username: "bkpsdm_publik" };

@@ -368,6 +368,23 @@ const REPRODUCTIONS: Record<
       flush,
     ],
   },
+  // Case #1 sits in the forum (Kota Bandung); a staff member presses a button of its card (it is closed:
+  // the card's edit, with the user's data, is queued); before the outbox runs the forum unlinks itself:
+  // the edit reached a group approved for nothing any more.
+  "closed-case-edit-after-unlink": {
+    caseOwner: 1002,
+    caseInstansi: "kota bandung",
+    actions: [
+      {
+        kind: "group-callback",
+        group: "forum",
+        from: 901,
+        data: { from: "replay", back: 0, pick: 13 },
+        dt: 4994,
+      },
+      { kind: "hr-command", group: "forum", from: 900, text: "/putuskan", dt: 4887 },
+    ],
+  },
   "empty-button-label": {
     seeds: seeds(1003, { flow: "kasus", state: "selesai", vars: { "kembali-label": "" } }),
     actions: [text(1003, "/bantuan")],

@@ -367,7 +367,10 @@ export function deskStoreContract(
           item("c1:u:2", GROUP, { caseId: "1" }),
           item("c1:note", USER, { caseId: "1" }),
         ]);
+        expect((await store.tx((tx) => tx.queuedCases(GROUP))).sort()).toEqual(["1", "2"]);
+        expect(await store.tx((tx) => tx.queuedCases(USER))).toEqual(["1"]);
         const taken = await store.tx((tx) => tx.takeQueued("1", GROUP));
+        expect(await store.tx((tx) => tx.queuedCases(GROUP))).toEqual(["2"]);
         expect(taken.map((x) => x.id)).toEqual(["c1:u:1", "c1:u:2"]);
         expect(taken[0]).toMatchObject({ to: GROUP, caseId: "1", message: { type: "text", text: "c1:u:1" } });
         expect(await store.tx((tx) => tx.takeQueued("1", GROUP))).toEqual([]);

@@ -487,6 +487,15 @@ export class MemoryDeskStore implements DeskStore {
         }
         return taken;
       },
+      async queuedCases(chat) {
+        const ids = new Set<string>();
+        for (const id of store.queues.get(chat) ?? []) {
+          const stored = store.items.get(id);
+          const caseId = stored === undefined ? undefined : (JSON.parse(stored.json) as OutboxItem).caseId;
+          if (caseId !== undefined) ids.add(caseId);
+        }
+        return [...ids];
+      },
       async eraseUser(user, now) {
         const redacted: Case[] = [];
         for (const c of store.all()) {

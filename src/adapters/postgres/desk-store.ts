@@ -890,6 +890,13 @@ export class PostgresDeskStore implements DeskStore {
         );
         return rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq)).map(toItem);
       },
+      async queuedCases(chat) {
+        const { rows } = await client.query<{ id: string }>(
+          "select distinct case_id::text as id from outbox where chat = $1 and case_id is not null",
+          [chat],
+        );
+        return rows.map((r) => r.id);
+      },
       async eraseUser(user, now) {
         const { rows } = await client.query<CaseRow>(
           `update cases set fields = '{}', comment = null, redacted = true, user_addr = $2
