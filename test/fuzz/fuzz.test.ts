@@ -152,7 +152,9 @@ describe("fuzz: the checks themselves", () => {
     expect(expectationOf(msg("/batal", toBot), false)).toEqual({ ignore: "batal-no-edit" });
     expect(expectationOf(msg("/batal", toBot), false, 901)).toEqual({ ignore: "batal-no-edit" });
     expect(expectationOf(msg("/batal", toBot), false, 900)).toEqual(reply);
-    expect(expectationOf(msg("/batal"), false)).toEqual(reply); // not a reply to the bot: "use the private chat"
+    // Not a reply to the bot: "use the private chat", like /start or /hapusdata (once per group and minute).
+    for (const command of ["/batal", "/start", "/hapusdata"])
+      expect(expectationOf(msg(command), false), command).toEqual({ need: "group-pointer", chat: -100500 });
     expect(expectationOf(msg("(0251) 8123456", toBot), false, 900)).toEqual(reply);
     expect(expectationOf(msg("(0251) 8123456", toBot), false, 901)).toEqual({ need: "nothing" });
   });
@@ -383,6 +385,15 @@ const REPRODUCTIONS: Record<
         dt: 4994,
       },
       { kind: "hr-command", group: "forum", from: 900, text: "/putuskan", dt: 4887 },
+    ],
+  },
+  // A group repeats private-chat commands: the bot points to the private chat once a minute (by design,
+  // issue 14); the model expected an answer to each.
+  "group-pointer-once-a-minute": {
+    actions: [
+      { kind: "group-text", group: "hr", from: 1005, text: "/menu", entity: true, dt: 4992 },
+      { kind: "group-text", group: "hr", from: 901, text: "/hapusdata", entity: true, dt: 2872 },
+      { kind: "group-text", group: "hr", from: 901, text: "/start", entity: true, dt: 60_000 },
     ],
   },
   "empty-button-label": {

@@ -191,6 +191,8 @@ export const IGNORE_LIST = {
   "other-bot-command": "a command addressed to another bot (/menu@OtherBot) in a private chat",
   "service-message": "a private message without text or media (pinned message, write access…)",
   duplicate: "an update_id already applied in that chat (Telegram redelivery): skipped by the dedupe",
+  "group-pointer-repeat":
+    "a private-chat command (/start, /menu, …) in a group within a minute of the bot's last pointer to the private chat there: one pointer per group and minute (bot.ts), so a group repeating /start gets no echo of each",
   "batal-no-edit":
     "/batal as a reply to the bot in a group when the sender has no contact-card edit in progress: such a /batal is taken as meant for an edit (bot.ts lets it past the command handlers), and there is none of theirs to cancel (another admin's edit is not theirs to end)",
 } as const;
@@ -201,6 +203,8 @@ type Expectation =
   | { need: "callback"; id: string }
   | { need: "inline"; id: string }
   | { need: "group-reply"; chat: number }
+  /** A private-chat command in a group: answered with a pointer, at most once per group and minute. */
+  | { need: "group-pointer"; chat: number }
   | { need: "nothing" }
   | { ignore: IgnoreReason };
 
@@ -219,6 +223,9 @@ const GROUP_REPLY_COMMANDS = new Set([
   "riwayat",
   "id",
   "statistik",
+]);
+/** The private-chat commands: in a group they get a pointer to the private chat, once a minute. */
+const GROUP_POINTER_COMMANDS = new Set([
   "start",
   "menu",
   "bantuan",
@@ -227,6 +234,8 @@ const GROUP_REPLY_COMMANDS = new Set([
   "petugas",
   "hapusdata",
 ]);
+/** bot.ts GROUP_POINTER_MS. */
+const GROUP_POINTER_MS = 60_000;
 const OTHER_BOT_COMMAND = /^\/[A-Za-z0-9_]{1,32}@([A-Za-z0-9_]+)(?:\s[\s\S]*)?$/;
 const MEDIA_KEYS = [
   "sticker",
@@ -327,6 +336,7 @@ export function expectationOf(update: Update, duplicate: boolean, editor?: numbe
     const [name = "", target] = cmd.split("@");
     const mine = target === undefined || target.toLowerCase() === BOT_USERNAME.toLowerCase();
     if (mine && GROUP_REPLY_COMMANDS.has(name)) return { need: "group-reply", chat: msg.chat.id };
+    if (mine && GROUP_POINTER_COMMANDS.has(name)) return { need: "group-pointer", chat: msg.chat.id };
   }
   return { need: "nothing" };
 }
@@ -643,6 +653,8 @@ class FuzzRun {
   readonly violations: Violation[] = [];
   readonly counts: Record<string, number> = {};
   private clock = START_CLOCK;
+  /** When the bot last pointed each group to the private chat (see GROUP_POINTER_COMMANDS). */
+  private readonly pointedAt = new Map<number, number>();
   private readonly store: RecordingChatStore;
   readonly cases = new RecordingDeskStore();
   private readonly faqLog = new RecordingFaqLog();
@@ -1625,7 +1637,15 @@ class FuzzRun {
       inGroup !== undefined && inGroup < 0
         ? parseGroupState(await this.store.peek(`tg:${inGroup}`)).edit?.user
         : undefined;
-    const expectation = expectationOf(update, duplicate, editing !== undefined ? tgId(editing) : undefined);
+    let expectation = expectationOf(update, duplicate, editing !== undefined ? tgId(editing) : undefined);
+    if ("need" in expectation && expectation.need === "group-pointer") {
+      const last = this.pointedAt.get(expectation.chat);
+      expectation =
+        last !== undefined && this.clock - last < GROUP_POINTER_MS
+          ? { ignore: "group-pointer-repeat" }
+          : { need: "group-reply", chat: expectation.chat };
+      if ("need" in expectation) this.pointedAt.set(expectation.chat, this.clock);
+    }
     const before = this.calls.length;
     this.stats.updates++;
     if (this.index < 0) this.stats.setupUpdates++;
