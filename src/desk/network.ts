@@ -373,6 +373,10 @@ export class Network {
         group: group.address,
         detail: { instansi: wanted.size },
       });
+      // Cases it caught for instansi it no longer manages go where a new case of theirs would.
+      const dropped = current.filter((id) => !wanted.has(id));
+      if (dropped.length > 0)
+        await this.reroute(tx, group.address, MSG.whyNotManaged, now, { instansi: dropped });
       return { text: wanted.size === 0 ? MSG.managesNothing : MSG.manages(this.names([...wanted])) };
     });
   }
@@ -561,6 +565,7 @@ const MSG = {
     `ℹ️ Kasus dari ${name} sekarang dikirim ke grup lain (disetujui admin). Kasus yang masih terbuka ikut dipindahkan; kartunya di sini tidak lagi menampilkan data pengguna.`,
   whyMoved: (name: string) => `${name} kini ditangani grup lain`,
   whyUnlinked: "hubungan grup ini dengan instansinya diputus",
+  whyNotManaged: "grup ini tidak lagi menjadi pengelola wilayah instansinya",
   nothingLinked: "Grup ini belum terhubung ke instansi mana pun.",
   unlinked: (names: string) =>
     `Hubungan dengan ${names} diputus. Kasus dari instansi itu, juga yang masih terbuka di sini, masuk ke grup pengelola wilayah atau meja pusat.`,

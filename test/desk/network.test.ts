@@ -230,6 +230,35 @@ describe("claims: nothing is routed until someone who can vouch approves", () =>
     expect(h.texts(KANREG).some((x) => x.startsWith("📨 Kasus #1"))).toBe(true);
     expect(h.texts(USER).join("\n")).toContain("Kasus Anda kami teruskan ke grup pengelola wilayah");
   });
+
+  it("a manager group whose set no longer holds an instansi hands that instansi's cases on; the card loses the data", async () => {
+    const h = setup();
+    h.admins(KANREG, 800);
+    await h.groupText(KANREG, person(ADMIN, "Admin"), "/pengelola jawa barat");
+    await h.link(BOGOR, KEPALA, "kab bogor");
+    await h.openEmailCase(USER);
+    await h.flush();
+    await h.memberUpdate(BOGOR, "member", { status: "left" });
+    await h.flush();
+    expect(h.texts(KANREG).some((x) => x.startsWith("📨 Kasus #1"))).toBe(true);
+    // The user writes again; before it is delivered, the manager's set becomes another province.
+    await h.t.text(USER, "Mohon dibantu, NIP saya 198609262015051001");
+    const calls = h.t.calls.length;
+    await h.groupText(KANREG, person(ADMIN, "Admin"), "/pengelola jawa timur");
+    await h.flush();
+    const after = h.t.calls.slice(calls);
+    const toKanreg = after.filter((c) => c.payload.chat_id === KANREG.id);
+    expect(toKanreg.map((c) => JSON.stringify(c.payload)).join("\n")).not.toMatch(
+      /Budi Santoso|budi\.baru|198609262015051001/,
+    );
+    expect(String(toKanreg.find((c) => c.method === "editMessageText")?.payload.text)).toContain(
+      "Kasus #1 dipindahkan ke grup lain",
+    );
+    // The case goes on to the central desk, with the message that was on its way.
+    const toCentral = after.filter((c) => c.payload.chat_id === CENTRAL).map((c) => String(c.payload.text));
+    expect(toCentral.some((x) => x.startsWith("📨 Kasus #1"))).toBe(true);
+    expect(toCentral.some((x) => x.includes("Mohon dibantu"))).toBe(true);
+  });
 });
 
 describe("groups that change or disappear", () => {
