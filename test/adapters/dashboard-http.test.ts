@@ -209,6 +209,10 @@ function dashboardHttpContract(name: string, pool: () => import("pg").Pool | und
         'attachment; filename="pandu-kasus-2026-11-01-2026-11-24.csv"',
       );
       expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      // The page says how far the export goes.
+      expect((await c.get(`/dasbor/kasus${NOV}`)).text).toContain(
+        "paling banyak 50.000 kasus pertama dalam periode",
+      );
       const rows = csv.trim().split("\r\n");
       expect(rows).toHaveLength(8); // header + 7 cases
       const row = (id: string) => rows.find((r) => r.startsWith(`${id},`))!;

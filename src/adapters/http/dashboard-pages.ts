@@ -17,7 +17,13 @@ import {
   weeksBetween,
   wibDay,
 } from "../../core/desk/report.ts";
-import type { FaqReport, JourneyReport, StepRow, Viewer } from "../../desk/dashboard.ts";
+import {
+  EXPORT_LIMIT,
+  type FaqReport,
+  type JourneyReport,
+  type StepRow,
+  type Viewer,
+} from "../../desk/dashboard.ts";
 
 export const BASE = "/dasbor";
 
@@ -336,7 +342,7 @@ ${breakdownTable("Per petugas, kasus yang diambil (* median)", "Petugas", r.bySt
 <section><h2>Kasus terbuka tertua</h2>${oldest}</section>
 <section class="exports"><h2>Ekspor</h2>
 <p>${ex("kasus.csv", "Semua kasus (CSV)")} · ${ex("mingguan.csv", "Per minggu (CSV)")} · ${ex("waktu.csv", "Waktu (CSV)")} · ${ex("kepuasan.csv", "Kepuasan (CSV)")} · ${ex("instansi.csv", "Per instansi (CSV)")} · ${ex("grup.csv", "Per grup (CSV)")} · ${ex("petugas.csv", "Per petugas (CSV)")} · ${ex("terbuka.csv", "Kasus terbuka (CSV)")} · <a href="${BASE}/api/kasus.json${esc(q)}">JSON</a></p>
-<p class="note">Di CSV kasus, NIP, nama, dan email disamarkan kecuali untuk kasus yang masuk ke grup Anda sendiri.</p>
+<p class="note">Di CSV kasus, NIP, nama, dan email disamarkan kecuali untuk kasus yang masuk ke grup Anda sendiri. CSV kasus memuat paling banyak ${EXPORT_LIMIT.toLocaleString("id-ID")} kasus pertama dalam periode; untuk lebih, persempit periodenya.</p>
 </section>`;
   return frame("kasus", "Kasus", ctx, content);
 }
