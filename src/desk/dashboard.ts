@@ -387,6 +387,8 @@ function textOf(t: string | { id: string }): string {
 function labelOf(say: string | { id: string }): string {
   const line = (textOf(say).trim().split("\n")[0] ?? "")
     .replace(/\{[^}]*\}/g, "…")
+    // "Terima kasih 🙏 Silakan …": the emoji ended a sentence; a full stop takes its place.
+    .replace(/(\p{L})\s*(?:\p{Extended_Pictographic}|\u{FE0F}|\u{200D})+\s+(?=\p{Lu})/gu, "$1. ")
     .replace(/\p{Extended_Pictographic}|\u{FE0F}|\u{200D}/gu, "")
     .replace(/\s+/g, " ")
     .trim();

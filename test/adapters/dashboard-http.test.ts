@@ -345,6 +345,8 @@ function dashboardHttpContract(name: string, pool: () => import("pg").Pool | und
       expect(j.text).toMatch(
         /mulai · Aktivasi akun pertama kali[^<]*<\/th><td class="num">40<\/td><td class="num">30<\/td><td class="num">10<\/td><td class="num">75%<\/td><td class="num">7<\/td><td class="num">3<\/td>/,
       );
+      // A step's label is its first line without emoji, and an emoji between sentences keeps them apart.
+      expect(j.text).toContain("kasus/selesai · Terima kasih. Silakan lanjutkan.");
       const jj = JSON.parse((await c.get(`/dasbor/api/perjalanan.json${NOV}`)).text);
       expect(jj.successTotal).toBe(12);
       const f = await c.get(`/dasbor/faq${NOV}`);
