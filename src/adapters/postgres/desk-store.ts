@@ -19,6 +19,7 @@ import {
   type Sender,
 } from "../../core/outbox.ts";
 import type { Address } from "../../core/protocol.ts";
+import { CONTACT_FIELDS } from "../../core/validate/contact.ts";
 import type {
   AuditEvent,
   AuditRow,
@@ -186,18 +187,9 @@ function toClaim(r: ClaimRow): RouteClaim {
   };
 }
 
+/** The contact_cards columns of the card's fields, in CONTACT_FIELDS order. */
 const CARD_FIELDS = [
   "office_name",
-  "address",
-  "phone",
-  "whatsapp",
-  "email",
-  "website",
-  "hours",
-  "note",
-] as const;
-const CARD_KEYS = [
-  "officeName",
   "address",
   "phone",
   "whatsapp",
@@ -227,7 +219,7 @@ function toCard(r: CardRow): OfficeCard {
   };
   CARD_FIELDS.forEach((column, i) => {
     const value = r[column];
-    if (value !== null) card[CARD_KEYS[i]!] = value;
+    if (value !== null) card[CONTACT_FIELDS[i]!] = value;
   });
   return card;
 }
@@ -845,7 +837,7 @@ export class PostgresDeskStore implements DeskStore {
              confirmed_at = excluded.confirmed_at, asked_at = excluded.asked_at`,
           [
             card.instansi,
-            ...CARD_KEYS.map((k) => card[k] ?? null),
+            ...CONTACT_FIELDS.map((k) => card[k] ?? null),
             card.updatedBy,
             card.updatedName ?? null,
             at(card.updatedAt),
