@@ -42,17 +42,20 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 end
 return {0, redis.call('PTTL', KEYS[1])}`;
 
-// KEYS: lock, session, recent-updates. ARGV: token, session json ('' deletes), ttl s, update id, dedupe ttl s, keep n.
-const COMMIT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
-local recent = redis.call('GET', KEYS[3])
+// The update id (ARGV[4]) joins the chat's recent ids (KEYS[3]): the last ARGV[6] kept, for ARGV[5] s.
+const REMEMBER_UPDATE = `local recent = redis.call('GET', KEYS[3])
 local list = {}
 if recent then for id in string.gmatch(recent, '[^,]+') do list[#list + 1] = id end end
 list[#list + 1] = ARGV[4]
 local keep = tonumber(ARGV[6])
 while #list > keep do table.remove(list, 1) end
-redis.call('SET', KEYS[3], table.concat(list, ','), 'EX', ARGV[5])
+redis.call('SET', KEYS[3], table.concat(list, ','), 'EX', ARGV[5])`;
+
+// KEYS: lock, session, recent-updates. ARGV: token, session json ('' deletes), ttl s, update id, dedupe ttl s, keep n.
+const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
+${REMEMBER_UPDATE}
 redis.call('DEL', KEYS[1])
 return 1`;
 
@@ -123,13 +126,7 @@ const COMMIT_INBOX = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
 if ARGV[7] == 'w' then redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 elseif ARGV[7] == 'd' then redis.call('DEL', KEYS[2]) end
-local recent = redis.call('GET', KEYS[3])
-local list = {}
-if recent then for id in string.gmatch(recent, '[^,]+') do list[#list + 1] = id end end
-list[#list + 1] = ARGV[4]
-local keep = tonumber(ARGV[6])
-while #list > keep do table.remove(list, 1) end
-redis.call('SET', KEYS[3], table.concat(list, ','), 'EX', ARGV[5])
+${REMEMBER_UPDATE}
 local head = redis.call('LINDEX', KEYS[4], 0)
 local mine = ARGV[4] .. ' '
 if head and string.sub(head, 1, #mine) == mine then redis.call('LPOP', KEYS[4]) end
