@@ -770,16 +770,17 @@ export class Desk {
       // What was still on its way to the old group must not arrive there; the user's messages follow the case.
       const queued = await tx.takeQueued(current.id, from);
       const route = await this.network.routeFor(tx, current.instansi, from);
-      const left: OutboxItem[] = [];
-      if (handover !== undefined && current.card !== undefined)
-        left.push({
-          ...this.toGroup(current, `c${current.id}:edit:left:${now}`, {
-            type: "edit",
-            ref: current.card,
-            text: MSGS.leftCard(current.id, why),
-            buttons: [],
-          }),
-        });
+      const left: OutboxItem[] =
+        handover !== undefined && current.card !== undefined
+          ? [
+              this.cardLeft(
+                current,
+                current.card,
+                `c${current.id}:edit:left:${now}`,
+                MSGS.leftCard(current.id, why),
+              ),
+            ]
+          : [];
       const {
         card: _card,
         topic: _topic,
@@ -866,14 +867,7 @@ export class Desk {
       await tx.takeQueued(c.id, from);
       if (c.card !== undefined && c.group === from)
         await tx.enqueue(
-          [
-            this.toGroup(c, `c${c.id}:edit:closed-left:${now}`, {
-              type: "edit",
-              ref: c.card,
-              text: MSGS.closedLeftCard(c.id, why),
-              buttons: [],
-            }),
-          ],
+          [this.cardLeft(c, c.card, `c${c.id}:edit:closed-left:${now}`, MSGS.closedLeftCard(c.id, why))],
           now,
         );
     }
@@ -913,6 +907,11 @@ export class Desk {
 
   private groupNote(c: Case, id: string, text: string): OutboxItem {
     return this.toGroup(c, id, { type: "text", text, ...this.threadOf(c) });
+  }
+
+  /** The case's card in its group edited to `text`: no personal data, no buttons (the case left it). */
+  private cardLeft(c: Case, card: string, id: string, text: string): OutboxItem {
+    return this.toGroup(c, id, { type: "edit", ref: card, text, buttons: [] });
   }
 
   private toGroup(c: Case, id: string, message: OutMessage, tag?: string): OutboxItem {
