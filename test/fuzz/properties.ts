@@ -43,6 +43,7 @@ import type { Update } from "grammy/types";
 import { MemoryChatStore } from "../../src/adapters/memory/chat-store.ts";
 import { MemoryDeskStore } from "../../src/adapters/memory/desk-store.ts";
 import { MemoryFaqLog } from "../../src/adapters/memory/faq-log.ts";
+import { GROUP_POINTER_MS, PRIVATE_ONLY } from "../../src/adapters/telegram/bot.ts";
 import { Case, isOpen } from "../../src/core/desk/case.ts";
 import { MSG } from "../../src/core/flow/messages.ts";
 import type { World } from "../../src/core/flow/transition.ts";
@@ -224,18 +225,8 @@ const GROUP_REPLY_COMMANDS = new Set([
   "id",
   "statistik",
 ]);
-/** The private-chat commands: in a group they get a pointer to the private chat, once a minute. */
-const GROUP_POINTER_COMMANDS = new Set([
-  "start",
-  "menu",
-  "bantuan",
-  "batal",
-  "privasi",
-  "petugas",
-  "hapusdata",
-]);
-/** bot.ts GROUP_POINTER_MS. */
-const GROUP_POINTER_MS = 60_000;
+/** The private-chat commands: in a group they get a pointer to the private chat, once per GROUP_POINTER_MS. */
+const GROUP_POINTER_COMMANDS = new Set(PRIVATE_ONLY);
 const OTHER_BOT_COMMAND = /^\/[A-Za-z0-9_]{1,32}@([A-Za-z0-9_]+)(?:\s[\s\S]*)?$/;
 const MEDIA_KEYS = [
   "sticker",

@@ -65,11 +65,12 @@ const INLINE_DEFAULTS = [
   "syarat-password",
   "invalid-authenticator-code",
 ];
-const PRIVATE_ONLY = ["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"];
+/** Private-chat commands: in a group they get a pointer to the private chat instead. */
+export const PRIVATE_ONLY = ["start", "menu", "bantuan", "batal", "privasi", "petugas", "hapusdata"];
 const NOT_VERIFIED =
   "Grup ini belum disetujui untuk instansi mana pun. Admin grup bisa mengajukannya dengan /hubungkan <nama instansi>.";
 /** A group is pointed to the private chat at most once in this interval. */
-const GROUP_POINTER_MS = 60_000;
+export const GROUP_POINTER_MS = 60_000;
 /**
  * Every command the bot acts on in a group; any other command there is chatter that the intake drops
  * before it costs anything (adapters/telegram/intake.ts). A command handled in groups must be listed.
