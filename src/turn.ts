@@ -11,7 +11,6 @@
  */
 import { decide } from "./core/decide.ts";
 import { transition, type World } from "./core/flow/transition.ts";
-import { maskQuestion } from "./core/mask.ts";
 import { FLOOD_NOTICE } from "./core/notices.ts";
 import type { Address, Effect, Event } from "./core/protocol.ts";
 import type { Session } from "./core/session.ts";
@@ -289,7 +288,7 @@ export class Turns {
           hooks?.faqGap?.();
           // Learning material only: never fail the turn for it.
           await faqLog
-            .gap(maskQuestion(effect.text), effect.best, now)
+            .gap(effect.text, effect.best, now) // masked by the engine (gap ids are made from it)
             .catch((err: unknown) => log.warn({ err: errorSummary(err) }, "faq gap not recorded"));
         } else if (effect.type === "faq-feedback") {
           await faqLog
