@@ -25,7 +25,6 @@ import { COMMAND_MENU, GROUP_COMMAND_MENU } from "../core/commands.ts";
 import { Background, routeSenders } from "../desk/background.ts";
 import { Dashboard } from "../desk/dashboard.ts";
 import { DEFAULT_DESK_CONFIG, Desk } from "../desk/desk.ts";
-import { loadFaq } from "../faq/load.ts";
 import { errorSummary, type Logger } from "../logger.ts";
 import type { ChatStore, DeskStore, FaqLog, JourneyLog, SignInStore } from "../stores.ts";
 import { DatabaseClock } from "./clock.ts";
@@ -159,10 +158,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     onOpened: (type) => metrics.casesOpened.inc({ type }),
     weeklyDigest: true,
   });
-  const faqEntries = (await loadFaq(`${config.FLOWS_DIR}/faq`)).entries.map((e) => ({
-    id: e.id,
-    title: e.title,
-  }));
+  const faqEntries = world.faq.entries.map((e) => ({ id: e.id, title: e.title }));
   const dashboard = new Dashboard(dashboardStore, dashboardStore, faqLog, deskStore, desk.network, world, {
     ...(config.DASHBOARD_URL !== undefined ? { url: config.DASHBOARD_URL } : {}),
     faqEntries,

@@ -3,7 +3,7 @@ import { createButtonCodec } from "../core/callback-data.ts";
 import type { World } from "../core/flow/transition.ts";
 import { loadDirectory } from "../directory/load.ts";
 import { loadFaq } from "../faq/load.ts";
-import { createFaqIndex, FAQ_CONFIDENT } from "../faq/search.ts";
+import { createFaqIndex, FAQ_CONFIDENT, type FaqIndex } from "../faq/search.ts";
 import { createMac, DEV_SECRET } from "./signing.ts";
 
 export interface WorldOptions {
@@ -12,11 +12,14 @@ export interface WorldOptions {
   secret?: string;
 }
 
+/** The engine's world as loaded from files: the FAQ is the full index (its entries too). */
+export type LoadedWorld = World & { faq: FaqIndex };
+
 /**
  * Loads and checks everything the engine reads: flows, password policies, the
  * instansi directory and the FAQ. Throws with every problem listed.
  */
-export async function loadWorld(options: WorldOptions = {}): Promise<World> {
+export async function loadWorld(options: WorldOptions = {}): Promise<LoadedWorld> {
   const dir = options.flowsDir ?? "flows";
   const [flows, directory, faq] = await Promise.all([
     loadFlows(dir),
