@@ -202,13 +202,17 @@ export class Desk {
           return { status: "open-case", caseId: existing.id, notice: MSGS.unchanged(existing.id) };
         if (!(await tx.allow(`relay:${user}`, this.config.relayPerMinute, 60_000, now)))
           return { status: "open-case", caseId: existing.id, notice: MSGS.slowDown };
-        const updated: Case = { ...existing, fields: { ...existing.fields, ...Object.fromEntries(changed) } };
-        await tx.updateCase(updated);
         const summary = changed.map(([k, v]) => `${type.fields[k] ?? k}: ${v}`);
-        await this.relayIn(tx, updated, { text: `(data baru dari pengguna)\n${summary.join("\n")}` }, now);
+        // relayIn saves the case with the new fields (and one more message).
+        const updated = await this.relayIn(
+          tx,
+          { ...existing, fields: { ...existing.fields, ...Object.fromEntries(changed) } },
+          { text: `(data baru dari pengguna)\n${summary.join("\n")}` },
+          now,
+        );
         if (updated.card !== undefined)
           await tx.enqueue(
-            [this.cardItem(updated, `c${updated.id}:edit:fields:${updated.messages + 1}`, true)],
+            [this.cardItem(updated, `c${updated.id}:edit:fields:${updated.messages}`, true)],
             now,
           );
         await tx.record({ at: now, actor: user, kind: "added", caseId: existing.id });
@@ -312,35 +316,29 @@ export class Desk {
     });
   }
 
-  /** A user's message to the case's group, threaded under its card or in its topic. */
+  /** A user's message to the case's group, threaded under its card or in its topic; returns the case as saved. */
   private async relayIn(
     tx: DeskTx,
     current: Case,
     content: { text?: string; photo?: string },
     now: number,
-  ): Promise<void> {
+  ): Promise<Case> {
     const c = { ...current, messages: current.messages + 1 };
     await tx.updateCase(c);
     const head = `💬 Pesan pengguna · kasus #${c.id}`;
     const thread = this.threadOf(c);
+    // A caption is user text too: inert, and within Telegram's 1,024 with the heading.
+    const limit = content.photo !== undefined ? 1000 - head.length - 1 : 3900;
+    const { text, inert } = new TextBuilder()
+      .line(head)
+      .line("", truncate(content.text ?? "", limit))
+      .build();
     const message: OutMessage =
       content.photo !== undefined
-        ? (() => {
-            // A caption is user text too: inert, and within Telegram's 1,024 with the heading.
-            const { text, inert } = new TextBuilder()
-              .line(head)
-              .line("", truncate(content.text ?? "", 1000 - head.length - 1))
-              .build();
-            return { type: "photo" as const, photo: content.photo!, caption: text, inert, ...thread };
-          })()
-        : (() => {
-            const { text, inert } = new TextBuilder()
-              .line(head)
-              .line("", truncate(content.text ?? "", 3900))
-              .build();
-            return { type: "text" as const, text, inert, ...thread };
-          })();
+        ? { type: "photo", photo: content.photo, caption: text, inert, ...thread }
+        : { type: "text", text, inert, ...thread };
     await tx.enqueue([this.toGroup(c, `c${c.id}:u:${c.messages}`, message, `relay:${c.id}`)], now);
+    return c;
   }
 
   private async userChange(
