@@ -881,15 +881,7 @@ export class Desk {
     this.config.onDeadLetter?.(item, outcome.description);
     if (!item.group) return; // a person who blocked the bot: nothing to reroute
     if (outcome.movedTo !== undefined) {
-      await tx.moveGroup(item.to, outcome.movedTo);
-      await tx.record({
-        at: now,
-        actor: "system",
-        kind: "route-moved",
-        group: item.to,
-        detail: { to: outcome.movedTo },
-      });
-      await this.reroute(tx, outcome.movedTo, "", now);
+      await this.network.moveIn(tx, item.to, outcome.movedTo, now);
     } else if (outcome.gone) {
       await this.network.breakRoute(tx, item.to, truncate(outcome.description, 200), now);
     }

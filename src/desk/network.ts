@@ -427,13 +427,19 @@ export class Network {
 
   /** The group became another one (Telegram: upgraded to a supergroup): routes, manager set and open cases follow. */
   async groupMoved(from: Address, to: Address, now: number): Promise<void> {
-    await this.store.tx(async (tx) => {
-      if ((await tx.group(from))?.movedTo === to) return;
-      await tx.moveGroup(from, to);
-      await tx.record({ at: now, actor: "system", kind: "route-moved", group: from, detail: { to } });
-      // Cards of the open cases were in the old chat: announce them again in the new one.
-      await this.reroute(tx, to, "", now);
-    });
+    await this.store.tx((tx) => this.moveIn(tx, from, to, now));
+  }
+
+  /**
+   * The move itself, inside the transaction that saw it (a migrate update, or a send that Telegram
+   * answered with the new chat id): once per move, however many times it is reported.
+   */
+  async moveIn(tx: DeskTx, from: Address, to: Address, now: number): Promise<void> {
+    if ((await tx.group(from))?.movedTo === to) return;
+    await tx.moveGroup(from, to);
+    await tx.record({ at: now, actor: "system", kind: "route-moved", group: from, detail: { to } });
+    // Cards of the open cases were in the old chat: announce them again in the new one.
+    await this.reroute(tx, to, "", now);
   }
 
   /**
