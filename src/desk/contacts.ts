@@ -6,6 +6,7 @@
  * 12 months is marked as possibly outdated and its group is asked to confirm.
  */
 import { z } from "zod";
+import { formatTime } from "../core/desk/report.ts";
 import type { World } from "../core/flow/transition.ts";
 import type { Address, ButtonView } from "../core/protocol.ts";
 import { truncate } from "../core/text/text.ts";
@@ -17,7 +18,7 @@ import {
   checkContactField,
 } from "../core/validate/contact.ts";
 import type { DeskStore, OfficeCard } from "../stores.ts";
-import { formatTime, type Network, type Reply, type Staff } from "./network.ts";
+import type { Network, Reply, Staff } from "./network.ts";
 
 /** An edit in progress: kept in the group's session until the admin types the value (or 10 minutes pass). */
 export interface PendingEdit {

@@ -11,6 +11,7 @@ import {
   TextBuilder,
   waitingSince,
 } from "../core/desk/case.ts";
+import { formatDuration, formatTime } from "../core/desk/report.ts";
 import type { World } from "../core/flow/transition.ts";
 import { type OutboxItem, PRIORITY } from "../core/outbox.ts";
 import type {
@@ -577,7 +578,9 @@ export class Desk {
     const c = await this.store.getCase(caseId);
     if (c === undefined || c.group !== group) return { text: MSGS.notFound(caseId) };
     const rows = await this.store.history(caseId);
-    const lines = rows.map((r) => `${formatTime(r.at)} · ${AUDIT_LABEL[r.kind]}${whoDid(r)}${detailOf(r)}`);
+    const lines = rows.map(
+      (r) => `${formatTime(r.at, false)} · ${AUDIT_LABEL[r.kind]}${whoDid(r)}${detailOf(r)}`,
+    );
     return {
       text: truncate(
         `📜 Riwayat kasus #${c.id} · ${this.typeOf(c)?.title ?? c.type}\nStatus: ${statusLabel(c.status)}\n${lines.join("\n")}`,
@@ -611,8 +614,8 @@ export class Desk {
       `Status: ${fmt(statusRows)}`,
       `Jenis: ${fmt(typeRows)}`,
       `Instansi: ${fmt(instansiRows, 8)}`,
-      `Median sampai jawaban pertama: ${s.medianFirstAnswerMs === undefined ? "-" : formatDuration(s.medianFirstAnswerMs)}`,
-      `Median sampai selesai: ${s.medianCloseMs === undefined ? "-" : formatDuration(s.medianCloseMs)}`,
+      `Median sampai jawaban pertama: ${formatDuration(s.medianFirstAnswerMs)}`,
+      `Median sampai selesai: ${formatDuration(s.medianCloseMs)}`,
       `Kepuasan: ${avg} dari 5 (${s.ratings} penilaian)`,
     ].join("\n");
   }
@@ -975,23 +978,8 @@ function detailOf(r: AuditRow): string {
   return "";
 }
 
-function formatDuration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${minutes} menit`;
-  const hours = Math.round(minutes / 6) / 10;
-  if (hours < 48) return `${String(hours).replace(".", ",")} jam`;
-  return `${Math.round(hours / 24)} hari`;
-}
-
 function formatAgo(since: number, now: number): string {
   return formatDuration(Math.max(0, now - since));
-}
-
-/** "24-11 10.05" in WIB. */
-function formatTime(ms: number): string {
-  const d = new Date(ms + 7 * 3_600_000);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCDate())}-${p(d.getUTCMonth() + 1)} ${p(d.getUTCHours())}.${p(d.getUTCMinutes())}`;
 }
 
 /** How the user is told where their case went: the office's name, the regional manager, or the central desk. */

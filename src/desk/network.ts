@@ -7,6 +7,7 @@
  * cases take the fallback chain: the instansi's manager group, then the
  * central desk (HR_CHAT_ID), else none. Every change is an audit row.
  */
+import { formatTime } from "../core/desk/report.ts";
 import type { World } from "../core/flow/transition.ts";
 import type { OutboxItem } from "../core/outbox.ts";
 import type { Address, ButtonView } from "../core/protocol.ts";
@@ -532,13 +533,6 @@ export class Network {
       message: { type: "text", text },
     }));
   }
-}
-
-/** "24-11 10.05" in WIB. */
-export function formatTime(ms: number): string {
-  const d = new Date(ms + 7 * 3_600_000);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCDate())}-${p(d.getUTCMonth() + 1)}-${d.getUTCFullYear()} ${p(d.getUTCHours())}.${p(d.getUTCMinutes())}`;
 }
 
 const MSG = {

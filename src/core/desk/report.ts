@@ -315,6 +315,14 @@ export function formatDuration(ms: number | undefined): string {
   return `${Math.round(hours / 24)} hari`;
 }
 
+/** "24-11-2026 10.05" (or "24-11 10.05" without the year) in WIB. Pure. */
+export function formatTime(ms: number, withYear = true): string {
+  const d = new Date(ms + WIB_OFFSET_MS);
+  const p = (n: number) => String(n).padStart(2, "0");
+  const date = `${p(d.getUTCDate())}-${p(d.getUTCMonth() + 1)}${withYear ? `-${d.getUTCFullYear()}` : ""}`;
+  return `${date} ${p(d.getUTCHours())}.${p(d.getUTCMinutes())}`;
+}
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
 
 /** "2026-11-23" → "23 Nov 2026" (or "23 Nov" without the year). Pure. */
