@@ -17,23 +17,19 @@ import {
   type ContactField,
   checkContactField,
 } from "../core/validate/contact.ts";
+import { OFFICE_CARD_FRESH_MS } from "../directory/directory.ts";
 import type { DeskStore, OfficeCard } from "../stores.ts";
 import type { Network, Reply, Staff } from "./network.ts";
 
 /** An edit in progress: kept in the group's session until the admin types the value (or 10 minutes pass). */
-export interface PendingEdit {
-  user: Address;
-  instansi: string;
-  field: ContactField;
-  at: number;
-}
-
 const PendingEditSchema = z.object({
   user: z.string().max(64),
   instansi: z.string().max(32),
   field: z.enum(CONTACT_FIELDS),
   at: z.number().int(),
 });
+
+export type PendingEdit = z.infer<typeof PendingEditSchema>;
 
 /** What a group keeps in its stored state between updates. */
 export const GroupState = z.object({ v: z.literal(1), edit: PendingEditSchema.optional() });
@@ -46,7 +42,6 @@ export function parseGroupState(raw: unknown): GroupState {
 }
 
 export const EDIT_TIMEOUT_MS = 10 * 60_000;
-const ASK_AFTER_MS = 365 * 24 * 3_600_000;
 const ASK_AGAIN_MS = 30 * 24 * 3_600_000;
 
 export interface PressResult {
@@ -89,7 +84,7 @@ export class Contacts {
     for (const field of CONTACT_FIELDS) lines.push(`${CONTACT_LABELS[field]}: ${card?.[field] ?? "—"}`);
     if (card !== undefined) {
       lines.push(`Diperbarui ${formatTime(card.updatedAt)} oleh ${card.updatedName ?? "petugas"}.`);
-      if (now - card.confirmedAt > ASK_AFTER_MS) lines.push(MSG.stale(formatTime(card.confirmedAt)));
+      if (now - card.confirmedAt > OFFICE_CARD_FRESH_MS) lines.push(MSG.stale(formatTime(card.confirmedAt)));
     } else lines.push(MSG.empty);
     lines.push(MSG.shownAs);
     if (!canEdit) return { text: lines.join("\n") };
@@ -207,7 +202,7 @@ export class Contacts {
 
   /** Asks the groups of cards not confirmed for 12 months to confirm them (once a month at most). */
   async askStale(now: number): Promise<number> {
-    const stale = await this.store.staleCards(now - ASK_AFTER_MS, now - ASK_AGAIN_MS, 50);
+    const stale = await this.store.staleCards(now - OFFICE_CARD_FRESH_MS, now - ASK_AGAIN_MS, 50);
     let asked = 0;
     for (const card of stale) {
       await this.store.tx(async (tx) => {
