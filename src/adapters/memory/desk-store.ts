@@ -1,5 +1,14 @@
-import { Case, ERASED, isOpen, median, waitingSince } from "../../core/desk/case.ts";
-import { type CaseReport, computeReport, type ReportFilter, reportCases } from "../../core/desk/report.ts";
+import { Case, ERASED, isOpen, waitingSince } from "../../core/desk/case.ts";
+import {
+  type CaseReport,
+  closeMs,
+  computeReport,
+  countBy,
+  firstAnswerMs,
+  percentile,
+  type ReportFilter,
+  reportCases,
+} from "../../core/desk/report.ts";
 import {
   type Attempt,
   type Claim,
@@ -197,25 +206,20 @@ export class MemoryDeskStore implements DeskStore {
         (filter.instansi === undefined || [filter.instansi].flat().includes(c.instansi ?? "")) &&
         (filter.group === undefined || c.group === filter.group),
     );
-    const count = (key: (c: Case) => string) => {
-      const m: Record<string, number> = {};
-      for (const c of all) m[key(c)] = (m[key(c)] ?? 0) + 1;
-      return m;
-    };
     const ratings = all.flatMap((c) => (c.rating !== undefined ? [c.rating] : []));
-    const firstAnswer = median(
-      all.flatMap((c) => (c.firstAnswerAt !== undefined ? [c.firstAnswerAt - c.createdAt] : [])),
+    const firstAnswer = percentile(
+      all.flatMap((c) => firstAnswerMs(c) ?? []),
+      0.5,
     );
-    const close = median(
-      all.flatMap((c) =>
-        c.closedAt !== undefined && c.status !== "cancelled" ? [c.closedAt - c.createdAt] : [],
-      ),
+    const close = percentile(
+      all.flatMap((c) => closeMs(c) ?? []),
+      0.5,
     );
     return {
       total: all.length,
-      byStatus: count((c) => c.status),
-      byType: count((c) => c.type),
-      byInstansi: Object.entries(count((c) => c.instansi ?? "-"))
+      byStatus: countBy(all, (c) => c.status),
+      byType: countBy(all, (c) => c.type),
+      byInstansi: Object.entries(countBy(all, (c) => c.instansi ?? "-"))
         .sort((a, b) => b[1] - a[1])
         .slice(0, 20),
       ...(firstAnswer !== undefined ? { medianFirstAnswerMs: firstAnswer } : {}),

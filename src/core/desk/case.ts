@@ -201,11 +201,3 @@ export function waitingSince(c: Case): number | undefined {
   const asked = Math.max(c.claimedAt ?? c.createdAt, c.userAt ?? 0);
   return c.staffAt !== undefined && c.staffAt >= asked ? undefined : asked;
 }
-
-/** Median of a list of numbers (undefined when empty). Pure. */
-export function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}

@@ -151,11 +151,13 @@ export function weeksBetween(from: number, to: number): string[] {
 const byCount = (a: BreakdownRow, b: BreakdownRow) =>
   b.cases - a.cases || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-function firstAnswerMs(c: Case): number | undefined {
+/** Time to the first staff answer, if there was one. */
+export function firstAnswerMs(c: Case): number | undefined {
   return c.firstAnswerAt === undefined ? undefined : c.firstAnswerAt - c.createdAt;
 }
 
-function closeMs(c: Case): number | undefined {
+/** Time to closing, for cases closed other than by cancelling. */
+export function closeMs(c: Case): number | undefined {
   return c.closedAt === undefined || c.status === "cancelled" ? undefined : c.closedAt - c.createdAt;
 }
 
@@ -212,7 +214,7 @@ function durations(values: number[]): Durations {
   };
 }
 
-function countBy(cases: Case[], key: (c: Case) => string): Record<string, number> {
+export function countBy(cases: Case[], key: (c: Case) => string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const c of cases) out[key(c)] = (out[key(c)] ?? 0) + 1;
   return out;
