@@ -5,6 +5,7 @@ import {
   type Case,
   type CaseType,
   isOpen,
+  RATE_KEYS,
   renderCard,
   type StaffAction,
   statusLabel,
@@ -201,7 +202,7 @@ export class Desk {
         const changed = Object.entries(req.fields).filter(([k, v]) => existing.fields[k] !== v);
         if (changed.length === 0)
           return { status: "open-case", caseId: existing.id, notice: MSGS.unchanged(existing.id) };
-        if (!(await tx.allow(`relay:${user}`, this.config.relayPerMinute, 60_000, now)))
+        if (!(await tx.allow(RATE_KEYS.relay(user), this.config.relayPerMinute, 60_000, now)))
           return { status: "open-case", caseId: existing.id, notice: MSGS.slowDown };
         const summary = changed.map(([k, v]) => `${type.fields[k] ?? k}: ${v}`);
         // relayIn saves the case with the new fields (and one more message).
@@ -219,7 +220,7 @@ export class Desk {
         await tx.record({ at: now, actor: user, kind: "added", caseId: existing.id });
         return { status: "open-case", caseId: existing.id, notice: MSGS.existing(existing.id) };
       }
-      if (!(await tx.allow(`open:${user}`, this.config.opensPerDay, 24 * 3_600_000, now))) {
+      if (!(await tx.allow(RATE_KEYS.open(user), this.config.opensPerDay, 24 * 3_600_000, now))) {
         return { status: "refused", notice: MSGS.tooManyOpens };
       }
       const route = await this.network.routeFor(tx, req.instansi);
@@ -309,7 +310,7 @@ export class Desk {
       if (c === undefined || c.user !== user || !isOpen(c)) {
         return { status: "closed", notice: MSGS.closed(caseId, c === undefined ? undefined : c.status) };
       }
-      if (!(await tx.allow(`relay:${user}`, this.config.relayPerMinute, 60_000, now))) {
+      if (!(await tx.allow(RATE_KEYS.relay(user), this.config.relayPerMinute, 60_000, now))) {
         return { status: "refused", notice: MSGS.slowDown };
       }
       await this.relayIn(tx, c, content, now);

@@ -1,4 +1,4 @@
-import { Case, ERASED, isOpen, waitingSince } from "../../core/desk/case.ts";
+import { Case, ERASED, isOpen, rateKeysOf, waitingSince } from "../../core/desk/case.ts";
 import {
   type CaseReport,
   closeMs,
@@ -525,7 +525,7 @@ export class MemoryDeskStore implements DeskStore {
         }
         for (const [id, row] of store.audit)
           if (row.actor === user) j.set(store.audit, id, { ...row, actor: ERASED });
-        for (const key of [`open:${user}`, `relay:${user}`]) j.delete(store.windows, key);
+        for (const key of rateKeysOf(user)) j.delete(store.windows, key);
         return redacted;
       },
     };

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { Case, ERASED } from "../../core/desk/case.ts";
+import { Case, ERASED, rateKeysOf } from "../../core/desk/case.ts";
 import type { CaseReport, ReportFilter } from "../../core/desk/report.ts";
 import {
   type Attempt,
@@ -909,9 +909,7 @@ export class PostgresDeskStore implements DeskStore {
           "delete from outbox_chats where chat = $1 and not exists (select 1 from outbox where chat = $1)",
           [user],
         );
-        await client.query("delete from rate_windows where key = any($1::text[])", [
-          [`open:${user}`, `relay:${user}`],
-        ]);
+        await client.query("delete from rate_windows where key = any($1::text[])", [rateKeysOf(user)]);
         return rows.flatMap((r) => store.toCase(r) ?? []);
       },
     };

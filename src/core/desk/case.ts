@@ -68,6 +68,13 @@ const OPEN: CaseStatus[] = ["open", "claimed"];
 /** What an erased user's address becomes in every record (cases, audit trail). */
 export const ERASED = "erased:user";
 
+/** The keys of a user's rate windows: new cases a day, messages to the group a minute (erased with the user). */
+export const RATE_KEYS = {
+  open: (user: string) => `open:${user}`,
+  relay: (user: string) => `relay:${user}`,
+} as const;
+export const rateKeysOf = (user: string): string[] => [RATE_KEYS.open(user), RATE_KEYS.relay(user)];
+
 export function isOpen(c: Case): boolean {
   return OPEN.includes(c.status);
 }
