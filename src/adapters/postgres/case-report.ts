@@ -87,11 +87,8 @@ const breakdown = (key: string, label: string, where = "true") => `
 export async function selectCaseReport(pool: pg.Pool, filter: ReportFilter): Promise<CaseReport> {
   const params: unknown[] = [];
   const where = reportWhere(filter, params);
-  const openParams: unknown[] = [];
-  const openWhere = ["status in ('open', 'claimed')", ...scopeWhere(filter, openParams)].join(" and ");
-  const shift = params.length;
-  // The open cases' parameters follow the period's: renumber them.
-  const openSql = openWhere.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + shift}`);
+  // The open cases (whenever opened) in the same scope: their parameters follow the period's.
+  const openSql = ["status in ('open', 'claimed')", ...scopeWhere(filter, params)].join(" and ");
   const { rows } = await pool.query<{
     total: string;
     by_status: Record<string, number>;
@@ -147,7 +144,7 @@ export async function selectCaseReport(pool: pg.Pool, filter: ReportFilter): Pro
           select id, type, status, instansi, group_addr, claimed_by_name,
             (extract(epoch from created_at) * 1000)::float8 as created_ms
           from cases where ${openSql} order by created_at, id limit ${OLDEST_OPEN_LIMIT}) o) as oldest`,
-    [...params, ...openParams],
+    params,
   );
   const r = rows[0]!;
   const weeks = new Map<string, CaseReport["weeks"][number]>();
