@@ -137,10 +137,6 @@ export class Dashboard {
     this.random = options.random ?? (() => randomBytes(32).toString("base64url"));
   }
 
-  get enabled(): boolean {
-    return this.options.url !== undefined;
-  }
-
   // ---------------------------------------------------------------- sign-in
 
   /** `/dasbor`: a one-time link for a group's admin (their group's scope) or a bot admin in private (everything). */

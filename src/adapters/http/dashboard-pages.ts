@@ -18,6 +18,7 @@ import {
   wibDay,
 } from "../../core/desk/report.ts";
 import {
+  Dashboard,
   EXPORT_LIMIT,
   type FaqReport,
   type JourneyReport,
@@ -196,7 +197,7 @@ function periodForm(page: PageName, ctx: PageContext): string {
 <label>Sampai <input type="date" name="sampai" value="${esc(ctx.period.toDay)}" required></label>
 ${picker}<button type="submit">Terapkan</button>
 </form>
-<p class="quick">Periode: <strong id="period">${esc(formatDay(ctx.period.fromDay))} – ${esc(formatDay(ctx.period.toDay))}</strong> · ${links}</p>`;
+<p class="quick">Periode: <strong id="period">${esc(Dashboard.periodLabel(ctx.period))}</strong> · ${links}</p>`;
 }
 
 function breakdownTable(
