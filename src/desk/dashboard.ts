@@ -149,8 +149,8 @@ export class Dashboard {
     };
     if (ask.group === undefined && !this.network.isBotAdmin(ask.user))
       return { status: "refused", text: MSG.privateOnlyAdmins };
-    const scope = await this.scopeOf(principal);
-    if (scope === undefined) return { status: "refused", text: MSG.notVerified };
+    const access = await this.access(principal);
+    if (access === undefined) return { status: "refused", text: MSG.notVerified };
     if (ask.group !== undefined && !this.network.isBotAdmin(ask.user) && !(await ask.isChatAdmin()))
       return { status: "refused", text: MSG.onlyAdmins };
     const token = this.random();
@@ -159,7 +159,7 @@ export class Dashboard {
     return {
       status: "ok",
       url: `${this.options.url}/masuk?t=${encodeURIComponent(token)}`,
-      scope: await this.labelOf(principal, scope),
+      scope: access.label,
       expiresAt,
     };
   }
@@ -180,8 +180,9 @@ export class Dashboard {
       return { status: "none" };
     const principal = await this.signIns.session(sha256(sessionToken), now);
     if (principal === undefined) return { status: "none" };
-    const scope = await this.scopeOf(principal);
-    if (scope === undefined) return { status: "revoked" };
+    const access = await this.access(principal);
+    if (access === undefined) return { status: "revoked" };
+    const { scope, label } = access;
     const instansi = scope.all
       ? []
       : scope.instansi
@@ -189,7 +190,7 @@ export class Dashboard {
           .sort((a, b) => a.name.localeCompare(b.name, "id"));
     return {
       status: "ok",
-      viewer: { principal, scope, label: await this.labelOf(principal, scope), instansi },
+      viewer: { principal, scope, label, instansi },
     };
   }
 
@@ -204,22 +205,25 @@ export class Dashboard {
 
   /** What a principal may see now: undefined when its group is no longer verified (or the admin no longer one). */
   async scopeOf(p: DashboardPrincipal): Promise<ReportScope | undefined> {
-    if (p.group === undefined) return this.network.isBotAdmin(p.user) ? { all: true } : undefined;
-    const instansi = [
-      ...new Set([...(await this.network.served(p.group)), ...(await this.network.managedBy(p.group))]),
-    ];
-    if (instansi.length === 0 && p.group !== this.network.config.fallbackGroup) return undefined;
-    return { all: false, instansi: instansi.sort(), group: p.group };
+    return (await this.access(p))?.scope;
   }
 
-  private async labelOf(p: DashboardPrincipal, scope: ReportScope): Promise<string> {
-    if (scope.all) return "Semua instansi (admin Pandu)";
-    const names = scope.instansi.map((id) => this.instansiName(id));
-    const managed = p.group !== undefined ? (await this.network.managedBy(p.group)).length : 0;
-    const list =
-      names.length > 3 ? `${names.slice(0, 3).join(", ")} dan ${names.length - 3} lainnya` : names.join(", ");
-    if (names.length === 0) return "Meja pusat (kasus yang masuk ke grup ini)";
-    return managed > 0 ? `Pengelola wilayah: ${list}` : list;
+  /** The scope and its label, from one read of what the group looks after. */
+  private async access(p: DashboardPrincipal): Promise<{ scope: ReportScope; label: string } | undefined> {
+    if (p.group === undefined)
+      return this.network.isBotAdmin(p.user)
+        ? { scope: { all: true }, label: "Semua instansi (admin Pandu)" }
+        : undefined;
+    const { instansi, managed } = await this.network.looksAfter(p.group);
+    if (instansi.length === 0 && p.group !== this.network.config.fallbackGroup) return undefined;
+    const list = this.network.names(instansi, 3);
+    const label =
+      instansi.length === 0
+        ? "Meja pusat (kasus yang masuk ke grup ini)"
+        : managed > 0
+          ? `Pengelola wilayah: ${list}`
+          : list;
+    return { scope: { all: false, instansi, group: p.group }, label };
   }
 
   // ---------------------------------------------------------------- numbers

@@ -137,7 +137,7 @@ export class Desk {
       (tx, from, why, now, handover) => this.reroute(tx, from, why, now, handover),
     );
     this.contacts = new Contacts(store, world, this.network);
-    this.digest = new WeeklyDigest(store, this.network, world);
+    this.digest = new WeeklyDigest(store, this.network);
   }
 
   // ---------------------------------------------------------------- user side

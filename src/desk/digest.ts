@@ -16,7 +16,6 @@ import {
   type ReportScope,
   wibDay,
 } from "../core/desk/report.ts";
-import type { World } from "../core/flow/transition.ts";
 import type { OutboxItem } from "../core/outbox.ts";
 import type { Address } from "../core/protocol.ts";
 import type { DeskStore } from "../stores.ts";
@@ -32,7 +31,6 @@ export class WeeklyDigest {
   constructor(
     private readonly store: DeskStore,
     private readonly network: Network,
-    private readonly world: World,
   ) {}
 
   /** From the desk's tick: on Monday 08:00–Tuesday 08:00 WIB, last week's digest to every verified group. */
@@ -42,15 +40,14 @@ export class WeeklyDigest {
     const due = weekStart + DIGEST_HOUR_MS;
     if (now < due || now >= due + DAY_MS || this.done === monday) return 0;
     const from = weekStart - 7 * DAY_MS;
-    const groups = new Map<Address, string[]>();
-    for (const r of await this.store.allRoutes())
-      groups.set(r.group, [...(groups.get(r.group) ?? []), r.instansi]);
+    // Every group that serves an instansi, and the central desk.
+    const groups = new Set<Address>((await this.store.allRoutes()).map((r) => r.group));
     const central = this.network.config.fallbackGroup;
-    if (central !== undefined && !groups.has(central)) groups.set(central, []);
+    if (central !== undefined) groups.add(central);
     let sent = 0;
-    for (const [group, served] of groups) {
+    for (const group of groups) {
       if ((await this.store.group(group))?.broken !== undefined) continue;
-      const instansi = [...new Set([...served, ...(await this.network.managedBy(group))])].sort();
+      const { instansi } = await this.network.looksAfter(group);
       const scope: ReportScope = { all: false, instansi, group };
       const report = await this.store.caseReport({ from, to: weekStart, scope });
       if (report.total === 0 && report.oldestOpen.length === 0) continue;
@@ -72,13 +69,7 @@ export class WeeklyDigest {
 
   /** One message: new, closed and open cases, times, satisfaction, the oldest open case, and /dasbor. */
   text(report: CaseReport, instansi: string[], fromDay: string, toDay: string, now: number): string {
-    const names = instansi.map((id) => this.world.directory?.get(id)?.name ?? id);
-    const office =
-      names.length === 0
-        ? "kasus grup ini"
-        : names.length > 3
-          ? `${names.slice(0, 3).join(", ")} dan ${names.length - 3} lainnya`
-          : names.join(", ");
+    const office = instansi.length === 0 ? "kasus grup ini" : this.network.names(instansi, 3);
     const closed = (report.byStatus.resolved ?? 0) + (report.byStatus.returned ?? 0);
     const open = (report.byStatus.open ?? 0) + (report.byStatus.claimed ?? 0);
     const oldest = report.oldestOpen[0];

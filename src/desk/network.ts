@@ -110,6 +110,18 @@ export class Network {
     return this.store.tx((tx) => tx.managed(group));
   }
 
+  /**
+   * What a group looks after (its statistics, dashboard and weekly digest): the instansi it serves and
+   * those it manages as a regional manager, once each, sorted; `managed` counts the latter.
+   */
+  async looksAfter(group: Address): Promise<{ instansi: string[]; managed: number }> {
+    return this.store.tx(async (tx) => {
+      const managed = await tx.managed(group);
+      const served = (await tx.routesOf(group)).map((r) => r.instansi);
+      return { instansi: [...new Set([...served, ...managed])].sort(), managed: managed.length };
+    });
+  }
+
   // ---------------------------------------------------------------- claims
 
   /** `/hubungkan <instansi>` in a group: files a claim (routes nothing), or offers the top matches. */
@@ -509,10 +521,11 @@ export class Network {
     return this.world.directory?.get(instansi)?.name ?? instansi;
   }
 
-  private names(ids: string[]): string {
+  /** "A, B, C dan 4 lainnya": the names of at most `max` instansi, and how many more. */
+  names(ids: string[], max = 12): string {
     const names = ids.map((id) => this.name(id));
-    return names.length > 12
-      ? `${names.slice(0, 12).join(", ")} dan ${names.length - 12} lainnya`
+    return names.length > max
+      ? `${names.slice(0, max).join(", ")} dan ${names.length - max} lainnya`
       : names.join(", ");
   }
 

@@ -312,7 +312,7 @@ export function createBot(
     if (chat === undefined || chat.type === "private" || chat.type === "channel") return next();
     const group = tg(chat.id);
     // A group's admins see their own instansi; a regional manager group's admins see its set.
-    const scope = [...(await desk.network.served(group)), ...(await desk.network.managedBy(group))];
+    const scope = (await desk.network.looksAfter(group)).instansi;
     if (scope.length === 0) return void (await ctx.reply(NOT_VERIFIED));
     if (!(await isChatAdmin(ctx as Context & { from: { id: number } })))
       return void (await ctx.reply("Statistik hanya untuk admin grup ini."));
