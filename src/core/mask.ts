@@ -2,7 +2,7 @@
  * Masking of personal data for logs (UU 27/2022 PDP): NIP/NIK-like digit runs,
  * emails. Used by the logger; never by what the user or HR reads.
  */
-import { digitValue } from "./text/fold.ts";
+import { asciiDigits } from "./text/fold.ts";
 
 const DIGIT_RUN = /\d(?:[\d .\-_/]{10,}\d)/g;
 const EMAIL = /([\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]*@([\p{L}\p{N}-])[\p{L}\p{N}.-]*\.([\p{L}]{2,})/gu;
@@ -24,7 +24,7 @@ export function maskEmail(value: string): string {
 
 /** Masks every NIP/NIK-like digit run (digits of any script) and every email inside free text. */
 export function maskText(text: string): string {
-  const ascii = text.replace(/\p{Nd}/gu, (d) => String(digitValue(d)));
+  const ascii = asciiDigits(text);
   return maskEmail(ascii).replace(DIGIT_RUN, (run) =>
     run.replace(/\D/g, "").length >= 12 ? maskDigits(run) : run,
   );
@@ -42,7 +42,6 @@ export function maskName(value: string): string {
 // ------------------------------------------------------------ FAQ questions
 
 const FORMAT_CHARS = /\p{Cf}/gu;
-const ANY_DIGIT = /\p{Nd}/gu;
 const LINK = /\b((?:https?:\/\/|www\.)[^\s/?#]+)([/?#][^\s]*)?/giu;
 const EMAIL_LOCAL = /[\p{L}\p{N}._%+-]+@(?=[\p{L}\p{N}-]+\.)/gu;
 /** Digits typed in pieces ("19860926 201505 1 001", "0812-3456-7890", "1,9,8,6…"): one number. */
@@ -226,10 +225,7 @@ function maskNames(text: string): string {
  * [nama]. Idempotent. Pure.
  */
 export function maskQuestion(text: string): string {
-  const plain = text
-    .replace(FORMAT_CHARS, "")
-    .normalize("NFKC")
-    .replace(ANY_DIGIT, (d) => String(digitValue(d)));
+  const plain = asciiDigits(text.replace(FORMAT_CHARS, "").normalize("NFKC"));
   const masked = plain
     .replace(LINK, (_m, host: string, rest?: string) => (rest ? `${host}/${MASK.repeat(3)}` : host))
     .replace(EMAIL_LOCAL, `${MASK.repeat(3)}@`)

@@ -3,6 +3,7 @@
  * (0/1 = PNS, TMT CPNS month; 2 = PPPK code). Layout and caveats: domain.md §1.
  * Pure: "today" comes in as an argument.
  */
+import { digitValue } from "../text/fold.ts";
 
 export type NipKind = "PNS" | "PPPK";
 
@@ -89,32 +90,6 @@ const SEPARATOR = /^[\s\p{Zs}\p{Pd}\p{Cf}._/\\\u2212]$/u;
 
 // A leading label a user may paste with the number: "NIP: …", "NI PPPK …".
 const LEADING_LABEL = /^\s*(?:nip|ni\s*pppk)\s*[:=]?/iu;
-
-// First code point of each Unicode decimal-digit block (same approach as
-// src/text/fold.ts, copied because core may import only zod and core).
-const DIGIT_ZEROS = [
-  0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50,
-  0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40,
-  0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10,
-];
-
-const IS_ND = /^\p{Nd}$/u;
-
-/** Value 0–9 of one Unicode decimal digit (\p{Nd}) in any script; -1 if not a digit. */
-function digitValue(ch: string): number {
-  if (!IS_ND.test(ch)) return -1;
-  const folded = ch.normalize("NFKC"); // fullwidth and mathematical digits become ASCII
-  if (folded.length === 1 && folded >= "0" && folded <= "9") return folded.charCodeAt(0) - 0x30;
-  const cp = ch.codePointAt(0) ?? 0;
-  for (const zero of DIGIT_ZEROS) {
-    if (cp >= zero && cp <= zero + 9) return cp - zero;
-  }
-  // Blocks not in the table: Unicode keeps every Nd block as a contiguous run 0–9,
-  // so the value is the distance from the start of the run, modulo 10.
-  let start = cp;
-  while (start > 0 && IS_ND.test(String.fromCodePoint(start - 1))) start--;
-  return (cp - start) % 10;
-}
 
 /** "198609262015051001" → "19860926 201505 1 001". Input that is not 18 ASCII digits is returned unchanged. */
 export function formatNip(digits18: string): string {
