@@ -65,6 +65,9 @@ export interface FaqHitRef {
   offTopic?: boolean;
 }
 
+/** FAQ hits scoring below this (0..1) are not worth suggesting ("Apakah maksud Anda…"). */
+export const FAQ_SUGGEST = 0.25;
+
 export interface FaqLookup {
   search(query: string, limit?: number): FaqHitRef[];
   get(id: string): FaqHitRef | undefined;

@@ -6,7 +6,7 @@
  * "Apakah maksud Anda…?". Pure after construction: same query, same hits.
  */
 import MiniSearch from "minisearch";
-import type { FaqHitRef, FaqLookup } from "../core/world.ts";
+import { FAQ_SUGGEST, type FaqHitRef, type FaqLookup } from "../core/world.ts";
 import { normalizeQuery, normalizeText } from "./normalize.ts";
 import type { FaqEntry } from "./schema.ts";
 
@@ -19,11 +19,8 @@ export const FAQ_CONFIDENT = 0.5;
  */
 export const FAQ_MARGIN = 0.15;
 
-/**
- * Hits scoring below this are not worth suggesting ("Apakah maksud Anda…"); the engine keeps
- * its own copy (FAQ_SUGGEST in core/flow/transition.ts, which may import nothing from here).
- */
-export const FAQ_SUGGEST = 0.25;
+/** Hits scoring below this are not worth suggesting; the engine decides with it (core/world.ts). */
+export { FAQ_SUGGEST };
 
 export interface FaqHit extends FaqHitRef {
   /**

@@ -17,7 +17,7 @@ import { parseEmail } from "../validate/email.ts";
 import { describeNip, formatNip, parseNip } from "../validate/nip.ts";
 import { checkPassword, describePolicy, formatPasswordCheck } from "../validate/password.ts";
 import { holdsSecret } from "../validate/secret.ts";
-import type { DirectoryLookup, FaqHitRef, FaqLookup } from "../world.ts";
+import { type DirectoryLookup, FAQ_SUGGEST, type FaqHitRef, type FaqLookup } from "../world.ts";
 import {
   CASE_COMMENT_KEY,
   CASE_ROOM_KEY,
@@ -56,8 +56,6 @@ const CONTACT_FLOW = "kontak";
 const VAR_MAX = 256;
 /** Variables that hold personal data (masked before anything is recorded). */
 const PERSONAL_VARS = new Set(["nip", "nama", "email-lama", "email-baru", "pertanyaan"]);
-/** FAQ hits below this score are not worth suggesting (0..1). */
-const FAQ_SUGGEST = 0.25;
 const INSTANSI_CHOICES = 5;
 
 const INTENT_WORDS: Record<string, Intent> = {
