@@ -6,6 +6,7 @@
  */
 import type { Api, Context } from "grammy";
 import type { InlineKeyboardButton, MessageEntity } from "grammy/types";
+import { APOLOGY, OUTAGE } from "../../core/notices.ts";
 import type { ButtonView, OutMessage, Span } from "../../core/protocol.ts";
 import { errorSummary, type Log } from "../../logger.ts";
 import type { ChannelEffect, TurnIO } from "../../turn.ts";
@@ -115,9 +116,6 @@ export function toCall(chatId: number, message: OutMessage): Call {
       };
   }
 }
-
-export const APOLOGY = "Maaf, terjadi kesalahan. Silakan coba lagi.";
-export const OUTAGE = "Maaf, sedang ada gangguan, silakan coba beberapa saat lagi.";
 
 /** The Bot API calls a turn's effects need (grammY's Api has them). */
 export interface ReplyApi {

@@ -3,6 +3,7 @@
  * buttons numbered. Addresses: "term:user" (the one user) and "term:hr" (the
  * one HR desk). Message references are a running number, as a chat's would be.
  */
+import { APOLOGY, OUTAGE } from "../../core/notices.ts";
 import type { Sender } from "../../core/outbox.ts";
 import type { ButtonView, OutMessage } from "../../core/protocol.ts";
 import type { ChannelEffect, TurnIO } from "../../turn.ts";
@@ -48,10 +49,10 @@ export function terminalIO(screen: Screen, before: (deleted: boolean) => void): 
       }
     },
     async outage() {
-      screen.print("\nPandu: Maaf, sedang ada gangguan, silakan coba beberapa saat lagi.");
+      screen.print(`\nPandu: ${OUTAGE}`);
     },
     async apologise() {
-      screen.print("\nPandu: Maaf, terjadi kesalahan. Silakan coba lagi.");
+      screen.print(`\nPandu: ${APOLOGY}`);
     },
   };
 }
