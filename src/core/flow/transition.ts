@@ -141,6 +141,12 @@ class Run {
   }
 
   handle(event: Event): void {
+    // A password or code in an edit or a caption is deleted with the warning, never read further. (Text
+    // has its own checks: a password step, a NIP step's digits.)
+    if (event.type !== "text" && holdsSecretIn(event)) {
+      this.deleteSecret();
+      return this.prompt();
+    }
     switch (event.type) {
       case "start": {
         this.session = { ...this.session, history: [] };
@@ -164,26 +170,14 @@ class Run {
         this.text(event.text);
         return;
       case "unsupported":
-        // Not read, not kept, not forwarded; but a password in its caption is deleted like anywhere else.
-        if (event.caption !== undefined && holdsSecret(event.caption)) {
-          this.deleteSecret();
-          return this.prompt();
-        }
+        // Not read, not kept, not forwarded.
         this.reply(MSG.unsupported);
         this.prompt();
         return;
       case "edited":
         // Telegram keeps the edited text in the chat; Pandu kept and forwarded only the original.
-        if (holdsSecret(event.text)) {
-          this.deleteSecret();
-          this.prompt();
-        }
         return;
       case "photo":
-        if (event.caption !== undefined && holdsSecret(event.caption)) {
-          this.deleteSecret();
-          return this.prompt();
-        }
         if (this.state.input?.kind === "relay" && this.session.vars.kasus !== undefined) {
           const caption = event.caption?.trim();
           return this.ask({
