@@ -513,10 +513,7 @@ class Run {
     const hits = faq.search(text, 3).filter((h) => h.score >= FAQ_SUGGEST);
     const [best] = hits;
     if (best !== undefined && isConfident(best, this.world)) {
-      this.track("faq", this.key, best.id);
-      this.faqAnswer(best);
-      // "Di luar yang Pandu tahu" leaves the question unanswered: admins still see it among the gaps.
-      if (best.offTopic) this.recordGap(text, best.id);
+      this.answerHit(best, text);
       if (this.inJourney) this.prompt();
       return true;
     }
@@ -588,10 +585,16 @@ class Run {
     if (faq === undefined) return false;
     const [hit] = faq.search(text, 1);
     if (hit === undefined || !isConfident(hit, this.world)) return false;
+    this.answerHit(hit, text);
+    return true;
+  }
+
+  /** A confident FAQ answer to `text`. */
+  private answerHit(hit: FaqHitRef, text: string): void {
     this.track("faq", this.key, hit.id);
     this.faqAnswer(hit);
+    // "Di luar yang Pandu tahu" leaves the question unanswered: admins still see it among the gaps.
     if (hit.offTopic) this.recordGap(text, hit.id);
-    return true;
   }
 
   /** The free text being validated, so an invalid answer that is really a question can go to the FAQ. */
