@@ -13,6 +13,7 @@
  */
 import MiniSearch from "minisearch";
 import { foldText, tokens } from "../core/text/fold.ts";
+import { CONTACT_FIELDS, CONTACT_LABELS } from "../core/validate/contact.ts";
 import type { DirectoryHit, DirectoryLookup, OfficeCard } from "../core/world.ts";
 import type { Instansi, InstansiKind } from "./schema.ts";
 
@@ -394,13 +395,10 @@ function day(ms: number): string {
 /** The lines of an office's own card, with who kept it and when. */
 function officeLines(servedBy: Instansi, kept: { card: OfficeCard; stale: boolean }): string[] {
   const c = kept.card;
-  const lines: string[] = [];
-  if (c.address) lines.push(`• Alamat: ${c.address}`);
-  if (c.phone) lines.push(`• Telepon: ${c.phone}`);
-  if (c.whatsapp) lines.push(`• WhatsApp: ${c.whatsapp}`);
-  if (c.email) lines.push(`• Email: ${c.email}`);
-  if (c.website) lines.push(`• Situs: ${c.website}`);
-  if (c.hours) lines.push(`• Jam layanan: ${c.hours}`);
+  // Every field but the office's name (the heading says whose card it is) and the note (below).
+  const lines = CONTACT_FIELDS.filter((f) => f !== "officeName" && f !== "note" && c[f]).map(
+    (f) => `• ${CONTACT_LABELS[f]}: ${c[f]}`,
+  );
   if (lines.length === 0 && !c.note) return [];
   const out = [`Kontak (diperbarui oleh petugas ${servedBy.name}, ${day(c.updatedAt)}):`, ...lines];
   if (c.note) out.push(`Catatan kantor: ${c.note}`);
