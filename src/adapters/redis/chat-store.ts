@@ -374,15 +374,18 @@ export class RedisChatStore implements ChatStore {
       0,
       limit,
     );
-    const chats: string[] = [];
-    for (let i = 0; i + 1 < entries.length; i += 2) {
-      const chat = entries[i]!;
-      const keys = this.keys(chat);
-      const [locked, waiting] = await this.redis.panduProbe(keys.lock, keys.inbox);
-      if (waiting === 0) await this.redis.panduUnindex(this.indexKey, chat, Number(entries[i + 1]), "eq");
-      else if (locked === 0) chats.push(chat);
-    }
-    return chats;
+    const indexed: [chat: string, score: string][] = [];
+    for (let i = 0; i + 1 < entries.length; i += 2) indexed.push([entries[i]!, entries[i + 1]!]);
+    // Probed together (one pipeline with auto-pipelining), not one round trip after another.
+    const found = await Promise.all(
+      indexed.map(async ([chat, score]) => {
+        const keys = this.keys(chat);
+        const [locked, waiting] = await this.redis.panduProbe(keys.lock, keys.inbox);
+        if (waiting === 0) await this.redis.panduUnindex(this.indexKey, chat, Number(score), "eq");
+        return waiting !== 0 && locked === 0 ? [chat] : [];
+      }),
+    );
+    return found.flat();
   }
 
   /** Commits an inbox lease (mode w/d/k); an empty inbox leaves the index. */
