@@ -7,6 +7,7 @@
  * cases take the fallback chain: the instansi's manager group, then the
  * central desk (HR_CHAT_ID), else none. Every change is an audit row.
  */
+import { type InertText, TextBuilder } from "../core/desk/case.ts";
 import { formatTime } from "../core/desk/report.ts";
 import type { World } from "../core/flow/transition.ts";
 import type { OutboxItem } from "../core/outbox.ts";
@@ -209,27 +210,23 @@ export class Network {
     return [...this.config.admins, ...(await tx.managersOf(this.servedBy(instansi)))];
   }
 
-  private claimCard(claim: RouteClaim, group: GroupSeen, current: GroupInfo | undefined) {
-    const lines = [
-      `🛂 Permintaan menghubungkan grup · #${claim.id}`,
-      `Instansi: ${this.name(claim.instansi)}`,
-      `Grup: ${group.title ?? "(tanpa nama)"} (${group.address})`,
-      `Grup publik: ${group.public ? "ya" : "tidak"}${group.forum ? " · forum" : ""}`,
-      `Anggota: ${claim.members ?? "tidak diketahui"}`,
-      `Diminta oleh: ${claim.requestedName ?? "-"} (${claim.requestedBy})`,
-      current !== undefined
-        ? `Sekarang dilayani: ${current.title ?? current.address}${current.broken ? " (tidak bisa dihubungi)" : ""}; rute pindah hanya bila disetujui.`
-        : "Sekarang dilayani: belum ada grup.",
-      "Setujui hanya bila Anda yakin ini grup unit kepegawaian instansi tersebut.",
-    ];
-    const text = lines.join("\n");
-    // The group's title and the requester's name are typed by people: shown verbatim, never as links.
-    const inert = [group.title, claim.requestedName].flatMap((typed) => {
-      if (typed === undefined || typed.length === 0) return [];
-      const offset = text.indexOf(typed);
-      return offset < 0 ? [] : [{ offset, length: typed.length }];
-    });
-    return { text, inert };
+  private claimCard(claim: RouteClaim, group: GroupSeen, current: GroupInfo | undefined): InertText {
+    // Group titles and the requester's name are typed by people: shown verbatim, never as links.
+    const b = new TextBuilder()
+      .line(`🛂 Permintaan menghubungkan grup · #${claim.id}`)
+      .line(`Instansi: ${this.name(claim.instansi)}`)
+      .line("Grup: ", group.title ?? "(tanpa nama)", ` (${group.address})`)
+      .line(`Grup publik: ${group.public ? "ya" : "tidak"}${group.forum ? " · forum" : ""}`)
+      .line(`Anggota: ${claim.members ?? "tidak diketahui"}`)
+      .line("Diminta oleh: ", claim.requestedName ?? "-", ` (${claim.requestedBy})`);
+    if (current === undefined) b.line("Sekarang dilayani: belum ada grup.");
+    else
+      b.line(
+        "Sekarang dilayani: ",
+        current.title ?? current.address,
+        `${current.broken ? " (tidak bisa dihubungi)" : ""}; rute pindah hanya bila disetujui.`,
+      );
+    return b.line("Setujui hanya bila Anda yakin ini grup unit kepegawaian instansi tersebut.").build();
   }
 
   private decisionButtons(claim: RouteClaim): ButtonView[][] {

@@ -189,6 +189,30 @@ describe("claims: nothing is routed until someone who can vouch approves", () =>
     expect(h.texts(CENTRAL).some((x) => x.startsWith("📨 Kasus #1"))).toBe(false);
   });
 
+  it("the claim card shows typed titles and names verbatim where they stand, also one equal to the instansi's name", async () => {
+    const h = setup();
+    await h.link(BOGOR, KEPALA, "kab bogor");
+    // A group titled like the office's name, by a requester named like a command: each must be inert
+    // on its own line (a search for the text would find the title in the "Instansi:" line first).
+    const LOOKALIKE: GroupChat = { id: -100611, type: "supergroup", title: "Kabupaten Bogor" };
+    const asker = person(951, "/putuskan@PanduBot");
+    h.admins(LOOKALIKE, asker.id);
+    await h.groupText(LOOKALIKE, asker, "/hubungkan kab bogor");
+    await h.flush();
+    const ask = h.sends(ADMIN).at(-1)!;
+    const text = String(ask.payload.text);
+    const inert = ((ask.payload.entities ?? []) as { type: string; offset: number; length: number }[])
+      .filter((e) => e.type === "code")
+      .map((e) =>
+        text.slice(e.offset - text.slice(0, e.offset).split("\n").at(-1)!.length, e.offset + e.length),
+      );
+    expect(inert).toEqual([
+      "Grup: Kabupaten Bogor",
+      "Diminta oleh: /putuskan@PanduBot",
+      "Sekarang dilayani: BKPSDM Kab Bogor",
+    ]);
+  });
+
   it("refuses public groups, and filing twice", async () => {
     const h = setup();
     const pub: GroupChat = { ...BOGOR, id: -100555, username: "bkpsdm_publik" };

@@ -158,13 +158,15 @@ export class TextBuilder {
   private text = "";
   private readonly inert: Span[] = [];
 
-  line(plain: string, typed?: string): this {
+  /** A line: `plain`, then the typed value (inert), then `after`. */
+  line(plain: string, typed?: string, after = ""): this {
     if (this.text.length > 0) this.text += "\n";
     this.text += plain;
     if (typed !== undefined && typed.length > 0) {
       this.inert.push({ offset: this.text.length, length: typed.length });
       this.text += typed;
     }
+    this.text += after;
     return this;
   }
 
