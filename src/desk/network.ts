@@ -191,9 +191,9 @@ export class Network {
       const card = this.claimCard(claim, group, current);
       for (const approver of await this.approversOf(tx, instansi))
         items.push({
-          id: `k${claim.id}:ask:${approver}`,
-          to: approver,
-          group: !approver.startsWith("tg:") || approver.startsWith("tg:-"),
+          id: `k${claim.id}:ask:${approver.to}`,
+          to: approver.to,
+          group: approver.group,
           message: { type: "text", text: card.text, inert: card.inert, buttons: this.decisionButtons(claim) },
         });
       if (route !== undefined && current !== undefined)
@@ -206,8 +206,11 @@ export class Network {
   }
 
   /** Bot admins, and the groups managing the instansi (their admins may approve). */
-  private async approversOf(tx: DeskTx, instansi: string): Promise<Address[]> {
-    return [...this.config.admins, ...(await tx.managersOf(this.servedBy(instansi)))];
+  private async approversOf(tx: DeskTx, instansi: string): Promise<{ to: Address; group: boolean }[]> {
+    return [
+      ...this.config.admins.map((to) => ({ to, group: false })),
+      ...(await tx.managersOf(this.servedBy(instansi))).map((to) => ({ to, group: true })),
+    ];
   }
 
   private claimCard(claim: RouteClaim, group: GroupSeen, current: GroupInfo | undefined): InertText {
