@@ -12,7 +12,7 @@ import {
   TextBuilder,
   waitingSince,
 } from "../core/desk/case.ts";
-import { formatDuration, formatTime } from "../core/desk/report.ts";
+import { formatDuration, formatTime, groupBy } from "../core/desk/report.ts";
 import type { World } from "../core/flow/transition.ts";
 import { type OutboxItem, PRIORITY } from "../core/outbox.ts";
 import type {
@@ -641,10 +641,8 @@ export class Desk {
     // Cases waiting for staff (unclaimed, or claimed with the user's last message unanswered): one
     // digest per group per interval, queued behind new cards, never one message per case.
     const due = await this.store.dueReminders(now - this.config.remindAfterMs, 500);
-    const byGroup = new Map<Address, Case[]>();
-    for (const c of due) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
     let reminded = 0;
-    for (const [group, cases] of byGroup) {
+    for (const [group, cases] of groupBy(due, (c) => c.group)) {
       reminded += await this.store.tx(async (tx) => {
         const lines: string[] = [];
         for (const { id } of cases) {

@@ -151,6 +151,19 @@ export function weeksBetween(from: number, to: number): string[] {
 const byCount = (a: BreakdownRow, b: BreakdownRow) =>
   b.cases - a.cases || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+/** The items by key, in their order (an undefined key leaves the item out). Pure. */
+export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K | undefined): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [item]);
+    else list.push(item);
+  }
+  return groups;
+}
+
 /** Time to the first staff answer, if there was one. */
 export function firstAnswerMs(c: Case): number | undefined {
   return c.firstAnswerAt === undefined ? undefined : c.firstAnswerAt - c.createdAt;
@@ -166,12 +179,7 @@ function breakdown(
   keyOf: (c: Case) => string | undefined,
   labelOf?: (c: Case) => string | undefined,
 ): BreakdownRow[] {
-  const groups = new Map<string, Case[]>();
-  for (const c of cases) {
-    const key = keyOf(c);
-    if (key === undefined) continue;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
-  }
+  const groups = groupBy(cases, keyOf);
   const rows = [...groups].map(([key, list]): BreakdownRow => {
     const fa = list.flatMap((c) => firstAnswerMs(c) ?? []);
     const cl = list.flatMap((c) => closeMs(c) ?? []);
@@ -233,8 +241,7 @@ export function computeReport(
   const cases = scoped
     .filter((c) => c.createdAt >= filter.from && c.createdAt < filter.to)
     .sort((a, b) => a.createdAt - b.createdAt || Number(a.id) - Number(b.id));
-  const weeks = new Map<string, Case[]>();
-  for (const c of cases) weeks.set(mondayOf(c.createdAt), [...(weeks.get(mondayOf(c.createdAt)) ?? []), c]);
+  const weeks = groupBy(cases, (c) => mondayOf(c.createdAt));
   const ratings = cases.flatMap((c) => c.rating ?? []);
   const average = roundAvg(
     ratings.length === 0 ? undefined : ratings.reduce((a, b) => a + b, 0) / ratings.length,
