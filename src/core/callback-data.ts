@@ -9,7 +9,7 @@
  * pressed (`bind`: the group a desk card lives in). The HMAC itself comes in
  * as a function, so this module stays pure.
  */
-import type { Intent } from "./flow/schema.ts";
+import { Intent } from "./flow/schema.ts";
 import { CONTACT_FIELDS, type ContactField } from "./validate/contact.ts";
 
 export type StaffAction = "claim" | "resolve" | "return";
@@ -52,9 +52,10 @@ export interface ButtonCodec {
 
 export const CALLBACK_DATA_MAX = 64;
 const SIG_LENGTH = 10;
-const INTENTS: readonly string[] = ["menu", "back", "cancel", "help", "human"];
-const STAFF: Record<string, StaffAction> = { a: "claim", s: "resolve", k: "return" };
 const STAFF_CODE: Record<StaffAction, string> = { claim: "a", resolve: "s", return: "k" };
+const STAFF = Object.fromEntries(
+  Object.entries(STAFF_CODE).map(([action, code]) => [code, action as StaffAction]),
+) as Record<string, StaffAction>;
 /** One letter per contact field, in CONTACT_FIELDS order. */
 const FIELD_CODES = "oapweshn";
 const fieldCode = (field: ContactField) => FIELD_CODES[CONTACT_FIELDS.indexOf(field)] ?? "";
@@ -113,7 +114,9 @@ export function createButtonCodec(mac: Mac): ButtonCodec {
         case "i":
           return p.length === 4 ? { kind: "instansi", flow: a, state: b, id: c } : undefined;
         case "g":
-          return p.length === 2 && INTENTS.includes(a) ? { kind: "intent", intent: a as Intent } : undefined;
+          return p.length === 2 && Intent.safeParse(a).success
+            ? { kind: "intent", intent: a as Intent }
+            : undefined;
         case "f":
           return p.length === 2 && a !== "" ? { kind: "faq", id: a } : undefined;
         case "v":
