@@ -114,7 +114,7 @@ export function createButtonCodec(mac: Mac): ButtonCodec {
         case "i":
           return p.length === 4 ? { kind: "instansi", flow: a, state: b, id: c } : undefined;
         case "g":
-          return p.length === 2 && Intent.safeParse(a).success
+          return p.length === 2 && (Intent.options as readonly string[]).includes(a)
             ? { kind: "intent", intent: a as Intent }
             : undefined;
         case "f":
