@@ -64,8 +64,7 @@ const NAME_CUES = [
   ["atas", "nama"],
   ["a.n"],
   ["dengan", "nama"],
-  ["nama:"],
-  ["nama"],
+  ["nama"], // also "nama:" (a word's key has no trailing colon)
 ];
 /** Words after which a name may follow: only when the name is followed by "dari", "NIP", a comma… */
 const SELF_CUES = new Set(["saya", "aku", "sy", "sya", "ini"]);
@@ -143,8 +142,7 @@ function wordsOf(text: string): Word[] {
 /** Where a name cue ends, if one starts at word i: the index of the first word after it. */
 function cueEnd(words: Word[], i: number): number | undefined {
   for (const cue of NAME_CUES) {
-    if (cue.every((w, k) => words[i + k]?.key === w.replace(/:$/, "") || words[i + k]?.key === w))
-      return i + cue.length;
+    if (cue.every((w, k) => words[i + k]?.key === w)) return i + cue.length;
   }
   return undefined;
 }
