@@ -8,7 +8,6 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { startLink } from "../../core/deep-link.ts";
 import { formatGaps } from "../../core/faq-gap.ts";
 import type { World } from "../../core/flow/transition.ts";
-import { type ButtonView, toAddress } from "../../core/protocol.ts";
 import { type GroupState, parseGroupState } from "../../desk/contacts.ts";
 import type { Dashboard } from "../../desk/dashboard.ts";
 import { DEFAULT_DESK_CONFIG, Desk, STAFF_MESSAGE_NOT_SENT, type Staff } from "../../desk/desk.ts";
@@ -21,7 +20,7 @@ import { MemoryFaqLog } from "../memory/faq-log.ts";
 import { posterPng } from "../poster.ts";
 import { handleDasbor } from "./dashboard-command.ts";
 import { leanFetch } from "./fetch.ts";
-import { CHANNEL, ReplyIO, replyIO, toKeyboard } from "./render.ts";
+import { markup, ReplyIO, replyIO, tg } from "./render.ts";
 import { toEvent, updateToEvent } from "./to-event.ts";
 
 export type PanduContext = Context & { log: Log };
@@ -89,8 +88,6 @@ export const GROUP_COMMANDS: ReadonlySet<string> = new Set([
   "statistik",
   ...PRIVATE_ONLY,
 ]);
-
-export const tg = (id: number) => toAddress(CHANNEL, id);
 
 /** Builds the grammY bot: journeys in private chats, the HR desk in groups, FAQ inline. */
 export function createBot(
@@ -160,10 +157,6 @@ export function createBot(
     public: chat.username !== undefined,
     ...(chat.title !== undefined ? { title: chat.title } : {}),
   });
-  const keyboard = (buttons: ButtonView[][] | undefined) =>
-    buttons !== undefined && buttons.length > 0
-      ? { reply_markup: { inline_keyboard: toKeyboard(buttons) } }
-      : {};
   /** Group work runs under the group's lock and update dedupe: a redelivered update is applied once. */
   const inGroup = (
     ctx: ChatTypeContext<PanduContext, "group" | "supergroup">,
@@ -186,7 +179,7 @@ export function createBot(
         await mayConfigure(ctx),
         now(),
       );
-      await ctx.reply(reply.text, keyboard(reply.buttons));
+      await ctx.reply(reply.text, markup(reply.buttons));
     }),
   );
   groups.callbackQuery(/^h\|/, (ctx) =>
@@ -265,7 +258,7 @@ export function createBot(
     inGroup(ctx, async () => {
       const reply = await desk.contacts.show(tg(ctx.chat.id), await mayConfigure(ctx), now());
       await ctx.reply(reply.text, {
-        ...keyboard(reply.buttons),
+        ...markup(reply.buttons),
         link_preview_options: { is_disabled: true },
       });
     }),
@@ -284,7 +277,7 @@ export function createBot(
         await ctx.reply(result.reply.text, {
           ...(result.askReply
             ? { reply_markup: { force_reply: true, selective: true } }
-            : keyboard(result.reply.buttons)),
+            : markup(result.reply.buttons)),
           link_preview_options: { is_disabled: true },
         });
       return result.editing !== undefined ? { ...state, edit: result.editing } : state;
@@ -365,7 +358,7 @@ export function createBot(
         );
         if (edited !== undefined) {
           await ctx.reply(edited.reply.text, {
-            ...keyboard(edited.reply.buttons),
+            ...markup(edited.reply.buttons),
             reply_parameters: { message_id: msg.message_id },
             link_preview_options: { is_disabled: true },
           });

@@ -5,12 +5,9 @@
  * (everything). Someone who never started the bot is told so in the group.
  */
 import { type Context, GrammyError } from "grammy";
-import { toAddress } from "../../core/protocol.ts";
 import type { Dashboard } from "../../desk/dashboard.ts";
 import type { Log } from "../../logger.ts";
-import { CHANNEL } from "./render.ts";
-
-const tgAddress = (id: number) => toAddress(CHANNEL, id);
+import { tg } from "./render.ts";
 
 export interface DasborDeps {
   dashboard: Dashboard | undefined;
@@ -37,9 +34,9 @@ export async function handleDasbor(ctx: Context & { log: Log }, deps: DasborDeps
   const name = [from.first_name, from.last_name].filter(Boolean).join(" ");
   const outcome = await deps.dashboard.requestLink(
     {
-      user: tgAddress(from.id),
+      user: tg(from.id),
       name,
-      ...(inGroup ? { group: tgAddress(chat.id) } : {}),
+      ...(inGroup ? { group: tg(chat.id) } : {}),
       isChatAdmin: () => deps.isChatAdmin(ctx as Context & { from: { id: number } }),
     },
     deps.now(),

@@ -7,11 +7,13 @@
 import type { Api, Context } from "grammy";
 import type { InlineKeyboardButton, MessageEntity } from "grammy/types";
 import { APOLOGY, OUTAGE } from "../../core/notices.ts";
-import type { ButtonView, OutMessage, Span } from "../../core/protocol.ts";
+import { type ButtonView, type OutMessage, type Span, toAddress } from "../../core/protocol.ts";
 import { errorSummary, type Log } from "../../logger.ts";
 import type { ChannelEffect, TurnIO } from "../../turn.ts";
 
 export const CHANNEL = "tg";
+/** A Telegram chat's address ("tg:123456"). */
+export const tg = (id: number) => toAddress(CHANNEL, id);
 
 /** Keyboards already converted: the engine renders the keyboard of a static state once and reuses it. */
 const KEYBOARDS = new WeakMap<ButtonView[][], InlineKeyboardButton[][]>();
@@ -49,12 +51,17 @@ export interface Call {
   payload: Record<string, unknown>;
 }
 
+/** Send options with the buttons as an inline keyboard (none when there are no buttons). */
+export function markup(buttons: ButtonView[][] | undefined): {
+  reply_markup?: { inline_keyboard: InlineKeyboardButton[][] };
+} {
+  return buttons !== undefined && buttons.length > 0
+    ? { reply_markup: { inline_keyboard: toKeyboard(buttons) } }
+    : {};
+}
+
 /** The Bot API call that shows `message` in chat `chatId`. Pure. */
 export function toCall(chatId: number, message: OutMessage): Call {
-  const markup = (buttons: ButtonView[][] | undefined) =>
-    buttons !== undefined && buttons.length > 0
-      ? { reply_markup: { inline_keyboard: toKeyboard(buttons) } }
-      : {};
   const thread = (m: { thread?: { topic?: string; replyTo?: string } }) => ({
     ...(m.thread?.topic !== undefined ? { message_thread_id: Number(m.thread.topic) } : {}),
     ...(m.thread?.replyTo !== undefined && m.thread.topic === undefined
