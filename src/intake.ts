@@ -227,14 +227,8 @@ export class Intake {
   private async next(chat: string, lane: Lane): Promise<void> {
     const state = this.active.get(chat);
     if (state !== undefined) state.poked = false;
-    let claimed: Awaited<ReturnType<ChatStore["claim"]>>;
-    try {
-      claimed = await this.options.store.claim(chat);
-    } catch (err) {
-      this.options.log.warn({ err: errorSummary(err) }, "inbox claim failed; left for the sweep");
-      this.done(chat, lane);
-      return;
-    }
+    const claimed = await this.claim(chat);
+    if (claimed === undefined) return this.done(chat, lane);
     if (claimed.status === "claimed") return this.drain(chat, lane, claimed);
     // busy: another process holds the chat and handles its inbox; empty: nothing left.
     if (claimed.status === "empty" && state?.poked === true) {
@@ -272,15 +266,20 @@ export class Intake {
         this.free(lane);
         return;
       }
-      claim = undefined;
-      try {
-        const next = await this.options.store.claim(chat);
-        if (next.status === "claimed") claim = next;
-      } catch (err) {
-        this.options.log.warn({ err: errorSummary(err) }, "inbox claim failed; left for the sweep");
-      }
+      const next = await this.claim(chat);
+      claim = next?.status === "claimed" ? next : undefined;
     }
     this.done(chat, lane);
+  }
+
+  /** The chat's next update, if the store answers (a failure is logged: the sweep takes the chat later). */
+  private async claim(chat: string): Promise<Awaited<ReturnType<ChatStore["claim"]>> | undefined> {
+    try {
+      return await this.options.store.claim(chat);
+    } catch (err) {
+      this.options.log.warn({ err: errorSummary(err) }, "inbox claim failed; left for the sweep");
+      return undefined;
+    }
   }
 
   /** The chat leaves this process's lanes; its slot goes to the next ready chat. */
