@@ -22,8 +22,11 @@ import {
   type ReportScope,
   toCsv,
 } from "../core/desk/report.ts";
+import { textOf } from "../core/flow/graph.ts";
+import type { Text } from "../core/flow/schema.ts";
 import type { World } from "../core/flow/transition.ts";
 import type { Address } from "../core/protocol.ts";
+import { truncate } from "../core/text/text.ts";
 import type { DashboardPrincipal, DeskStore, FaqGap, FaqLog, JourneyLog, SignInStore } from "../stores.ts";
 import type { Network } from "./network.ts";
 
@@ -379,12 +382,8 @@ export class Dashboard {
   }
 }
 
-function textOf(t: string | { id: string }): string {
-  return typeof t === "string" ? t : t.id;
-}
-
 /** The first line of a step's text, placeholders shown as "…", emoji left out, at most 60 characters. */
-function labelOf(say: string | { id: string }): string {
+function labelOf(say: Text): string {
   const line = (textOf(say).trim().split("\n")[0] ?? "")
     .replace(/\{[^}]*\}/g, "…")
     // "Terima kasih 🙏 Silakan …": the emoji ended a sentence; a full stop takes its place.
@@ -392,5 +391,5 @@ function labelOf(say: string | { id: string }): string {
     .replace(/\p{Extended_Pictographic}|\u{FE0F}|\u{200D}/gu, "")
     .replace(/\s+/g, " ")
     .trim();
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+  return truncate(line, 60);
 }

@@ -17,6 +17,7 @@ import {
   weeksBetween,
   wibDay,
 } from "../../core/desk/report.ts";
+import { truncate } from "../../core/text/text.ts";
 import {
   Dashboard,
   EXPORT_LIMIT,
@@ -75,9 +76,7 @@ export interface ChartSpec {
 /** A chart and its data; the table that follows it holds the same numbers (and the full names). */
 export function chart(id: string, title: string, spec: ChartSpec): string {
   // Labels beside horizontal bars are cut short: a phone has no room for them.
-  const labels = spec.horizontal
-    ? spec.labels.map((l) => (l.length > 24 ? `${l.slice(0, 23)}…` : l))
-    : spec.labels;
+  const labels = spec.horizontal ? spec.labels.map((l) => truncate(l, 24)) : spec.labels;
   const json = JSON.stringify({ ...spec, labels }).replace(/</g, "\\u003c");
   const size =
     spec.height !== undefined ? ` chart-h${Math.min(12, Math.max(2, Math.round(spec.height / 60)))}` : "";

@@ -39,7 +39,8 @@ export function flowsToMermaid(flows: CompiledFlows): string {
   return blocks.join("\n");
 }
 
-function textOf(text: Text): string {
+/** A flow text in Indonesian (the default language). */
+export function textOf(text: Text): string {
   return typeof text === "string" ? text : text.id;
 }
 
