@@ -439,6 +439,21 @@ export interface StepCounts {
   invalid: number;
 }
 
+/** A step's counts without its flow and state. */
+export type StepTally = Omit<StepCounts, "flow" | "state">;
+export const NO_STEPS: StepTally = { entered: 0, wentOn: 0, completed: 0, invalid: 0 };
+
+/** `was` with `c` added to each count (other fields kept). */
+export function addTally<T extends StepTally>(was: T, c: StepTally): T {
+  return {
+    ...was,
+    entered: was.entered + c.entered,
+    wentOn: was.wentOn + c.wentOn,
+    completed: was.completed + c.completed,
+    invalid: was.invalid + c.invalid,
+  };
+}
+
 /** What the journey counter flushes: already summed per key (no key twice in one list). */
 export interface JourneyBatch {
   days: (StepCounts & { day: string })[];

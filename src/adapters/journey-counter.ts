@@ -8,7 +8,7 @@
  */
 import { wibDay } from "../core/desk/report.ts";
 import type { Effect } from "../core/protocol.ts";
-import type { JourneyBatch, JourneyLog, StepCounts } from "../stores.ts";
+import { addTally, type JourneyBatch, type JourneyLog, NO_STEPS, type StepTally } from "../stores.ts";
 
 export type TrackEffect = Extract<Effect, { type: "track" }>;
 
@@ -16,7 +16,7 @@ const HOUR_MS = 3_600_000;
 /** Distinct keys held between flushes; beyond it new keys are dropped (and counted). */
 const MAX_KEYS = 50_000;
 
-type Counts = Omit<StepCounts, "flow" | "state">;
+type Counts = StepTally;
 
 export interface JourneyCounterOptions {
   now: () => number;
@@ -89,7 +89,7 @@ export class JourneyCounter {
     let c = this.steps.get(key);
     if (c === undefined) {
       if (this.full()) return;
-      c = { entered: 0, wentOn: 0, completed: 0, invalid: 0 };
+      c = { ...NO_STEPS };
       this.steps.set(key, c);
     }
     c[field]++;
@@ -107,13 +107,7 @@ export class JourneyCounter {
           await this.log.addJourneys(toBatch(steps, faq));
         } catch (err) {
           for (const [key, c] of steps) {
-            const now = this.steps.get(key) ?? { entered: 0, wentOn: 0, completed: 0, invalid: 0 };
-            this.steps.set(key, {
-              entered: now.entered + c.entered,
-              wentOn: now.wentOn + c.wentOn,
-              completed: now.completed + c.completed,
-              invalid: now.invalid + c.invalid,
-            });
+            this.steps.set(key, addTally(this.steps.get(key) ?? NO_STEPS, c));
           }
           for (const [key, c] of faq) {
             const now = this.faq.get(key) ?? { used: 0, unsure: 0 };
@@ -162,18 +156,7 @@ export function toBatch(
     const day = wibDay(hour);
     const dayKey = `${day}\t${flow}\t${state}`;
     const was = days.get(dayKey);
-    days.set(
-      dayKey,
-      was === undefined
-        ? { day, flow, state, ...c }
-        : {
-            ...was,
-            entered: was.entered + c.entered,
-            wentOn: was.wentOn + c.wentOn,
-            completed: was.completed + c.completed,
-            invalid: was.invalid + c.invalid,
-          },
-    );
+    days.set(dayKey, was === undefined ? { day, flow, state, ...c } : addTally(was, c));
   }
   const faqDays = new Map<string, JourneyBatch["faq"][number]>();
   for (const [key, c] of faq) {

@@ -1,16 +1,18 @@
-import type { DashboardPrincipal, JourneyBatch, JourneyLog, SignInStore, StepCounts } from "../../stores.ts";
+import {
+  addTally,
+  type DashboardPrincipal,
+  type JourneyBatch,
+  type JourneyLog,
+  NO_STEPS,
+  type SignInStore,
+  type StepCounts,
+  type StepTally,
+} from "../../stores.ts";
 
-type Counts = Omit<StepCounts, "flow" | "state">;
-const ZERO: Counts = { entered: 0, wentOn: 0, completed: 0, invalid: 0 };
+type Counts = StepTally;
 
 function add(map: Map<string, Counts>, key: string, c: Counts): void {
-  const was = map.get(key) ?? ZERO;
-  map.set(key, {
-    entered: was.entered + c.entered,
-    wentOn: was.wentOn + c.wentOn,
-    completed: was.completed + c.completed,
-    invalid: was.invalid + c.invalid,
-  });
+  map.set(key, addTally(map.get(key) ?? NO_STEPS, c));
 }
 
 /** Sums rows keyed "<bucket>\t<flow>\t<state>" whose bucket passes `keep`, by flow and state, in byte order. */
