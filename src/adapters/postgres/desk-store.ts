@@ -146,6 +146,19 @@ interface GroupRow {
   moved_to: string | null;
 }
 
+interface RouteRow {
+  instansi: string;
+  group_addr: string;
+  since: Date;
+}
+
+function toRoute(r: RouteRow): Route {
+  return { instansi: r.instansi, group: r.group_addr, since: r.since.getTime() };
+}
+
+/** Case ids are bigints: anything else (a forged button, a typo in /kasus) names no case. */
+const isCaseId = (id: string) => /^\d{1,18}$/.test(id);
+
 function toGroup(r: GroupRow): GroupInfo {
   return {
     address: r.addr,
@@ -298,7 +311,7 @@ export class PostgresDeskStore implements DeskStore {
   }
 
   async getCase(id: string): Promise<Case | undefined> {
-    if (!/^\d{1,18}$/.test(id)) return undefined;
+    if (!isCaseId(id)) return undefined;
     const { rows } = await this.pool.query<CaseRow>(`select ${CASE_COLUMNS} from cases where id = $1`, [id]);
     return rows[0] === undefined ? undefined : this.toCase(rows[0]);
   }
@@ -362,7 +375,7 @@ export class PostgresDeskStore implements DeskStore {
   }
 
   async history(caseId: string): Promise<AuditRow[]> {
-    if (!/^\d{1,18}$/.test(caseId)) return [];
+    if (!isCaseId(caseId)) return [];
     const { rows } = await this.pool.query<AuditDbRow>("select * from audit where case_id = $1 order by id", [
       caseId,
     ]);
@@ -520,10 +533,10 @@ export class PostgresDeskStore implements DeskStore {
   }
 
   async allRoutes(): Promise<Route[]> {
-    const { rows } = await this.pool.query<{ instansi: string; group_addr: string; since: Date }>(
+    const { rows } = await this.pool.query<RouteRow>(
       'select instansi, group_addr, since from routes order by instansi collate "C"',
     );
-    return rows.map((r) => ({ instansi: r.instansi, group: r.group_addr, since: r.since.getTime() }));
+    return rows.map(toRoute);
   }
 
   async ping(): Promise<boolean> {
@@ -582,7 +595,7 @@ export class PostgresDeskStore implements DeskStore {
         return String((await one<{ id: string }>("select nextval('case_number_seq') as id", []))!.id);
       },
       async getCase(id, lock) {
-        if (!/^\d{1,18}$/.test(id)) return undefined;
+        if (!isCaseId(id)) return undefined;
         const row = await one<CaseRow>(
           `select ${CASE_COLUMNS} from cases where id = $1${lock ? " for update" : ""}`,
           [id],
@@ -672,26 +685,18 @@ export class PostgresDeskStore implements DeskStore {
         return (row?.count ?? 1) <= limit;
       },
       async route(instansi) {
-        const row = await one<{ instansi: string; group_addr: string; since: Date }>(
-          "select * from routes where instansi = $1",
-          [instansi],
-        );
-        return row === undefined
-          ? undefined
-          : { instansi: row.instansi, group: row.group_addr, since: row.since.getTime() };
+        const row = await one<RouteRow>("select * from routes where instansi = $1", [instansi]);
+        return row === undefined ? undefined : toRoute(row);
       },
       async routesOf(group) {
-        const { rows } = await client.query<{ instansi: string; group_addr: string; since: Date }>(
+        const { rows } = await client.query<RouteRow>(
           "select * from routes where group_addr = $1 order by since, instansi",
           [group],
         );
-        return rows.map((r) => ({ instansi: r.instansi, group: r.group_addr, since: r.since.getTime() }));
+        return rows.map(toRoute);
       },
       async setRoute(instansi, group, now) {
-        const before = await one<{ instansi: string; group_addr: string; since: Date }>(
-          "select * from routes where instansi = $1 for update",
-          [instansi],
-        );
+        const before = await one<RouteRow>("select * from routes where instansi = $1 for update", [instansi]);
         if (before?.group_addr !== group) {
           await client.query(
             `insert into routes (instansi, group_addr, since) values ($1, $2, $3)
@@ -699,9 +704,7 @@ export class PostgresDeskStore implements DeskStore {
             [instansi, group, at(now)],
           );
         }
-        return before === undefined
-          ? undefined
-          : ({ instansi, group: before.group_addr, since: before.since.getTime() } as Route);
+        return before === undefined ? undefined : toRoute(before);
       },
       async dropRoute(instansi) {
         await client.query("delete from routes where instansi = $1", [instansi]);
@@ -782,7 +785,7 @@ export class PostgresDeskStore implements DeskStore {
         return toClaim(row!);
       },
       async getClaim(id, lock) {
-        if (!/^\d{1,18}$/.test(id)) return undefined;
+        if (!isCaseId(id)) return undefined;
         const row = await one<ClaimRow>(`select * from claims where id = $1${lock ? " for update" : ""}`, [
           id,
         ]);
@@ -875,7 +878,7 @@ export class PostgresDeskStore implements DeskStore {
         )?.case_id;
       },
       async takeQueued(caseId, chat) {
-        if (!/^\d{1,18}$/.test(caseId)) return [];
+        if (!isCaseId(caseId)) return [];
         const { rows } = await client.query<ItemRow>(
           "delete from outbox where case_id = $1 and chat = $2 returning *",
           [caseId, chat],
