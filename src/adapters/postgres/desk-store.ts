@@ -87,6 +87,16 @@ const CASE_COLUMNS = `id, v, type, status, user_addr, instansi, group_addr, fall
   claimed_by, claimed_by_name, created_at, claimed_at, first_answer_at, closed_at, reminded_at, reopened, rating,
   comment, messages, redacted, user_at, staff_at`;
 
+const CASE_COLUMN_NAMES = CASE_COLUMNS.split(",").map((c) => c.trim());
+/** Parameters in CASE_COLUMNS order (caseParams). */
+const INSERT_CASE = `insert into cases (${CASE_COLUMNS}) values (${CASE_COLUMN_NAMES.map((_, i) => `$${i + 1}`).join(", ")})`;
+const UPDATE_CASE = `update cases set ${CASE_COLUMN_NAMES.slice(1)
+  .map((column, i) => `${column} = $${i + 2}`)
+  .join(", ")} where id = $1`;
+
+const atOrNull = (ms: number | undefined) => (ms === undefined ? null : at(ms));
+
+/** A case's values in CASE_COLUMNS order. */
 function caseParams(c: Case): unknown[] {
   return [
     c.id,
@@ -103,17 +113,17 @@ function caseParams(c: Case): unknown[] {
     c.claimedBy?.id ?? null,
     c.claimedBy?.name ?? null,
     at(c.createdAt),
-    c.claimedAt === undefined ? null : at(c.claimedAt),
-    c.firstAnswerAt === undefined ? null : at(c.firstAnswerAt),
-    c.closedAt === undefined ? null : at(c.closedAt),
-    c.remindedAt === undefined ? null : at(c.remindedAt),
+    atOrNull(c.claimedAt),
+    atOrNull(c.firstAnswerAt),
+    atOrNull(c.closedAt),
+    atOrNull(c.remindedAt),
     c.reopened,
     c.rating ?? null,
     c.comment ?? null,
     c.messages,
     c.redacted,
-    c.userAt === undefined ? null : at(c.userAt),
-    c.staffAt === undefined ? null : at(c.staffAt),
+    atOrNull(c.userAt),
+    atOrNull(c.staffAt),
   ];
 }
 
@@ -611,22 +621,11 @@ export class PostgresDeskStore implements DeskStore {
       },
       async insertCase(c) {
         const parsed = Case.parse(c);
-        await client.query(
-          `insert into cases (${CASE_COLUMNS}) values (${Array.from({ length: 25 }, (_, i) => `$${i + 1}`).join(", ")})`,
-          caseParams(parsed),
-        );
+        await client.query(INSERT_CASE, caseParams(parsed));
       },
       async updateCase(c) {
         const p = caseParams(Case.parse(c));
-        const { rowCount } = await client.query(
-          `update cases set v = $2, type = $3, status = $4, user_addr = $5, instansi = $6, group_addr = $7,
-             fallback = $8, fields = $9, card_ref = $10, topic_ref = $11, claimed_by = $12, claimed_by_name = $13,
-             created_at = $14, claimed_at = $15, first_answer_at = $16, closed_at = $17, reminded_at = $18,
-             reopened = $19, rating = $20, comment = $21, messages = $22, redacted = $23, user_at = $24,
-             staff_at = $25
-           where id = $1`,
-          p,
-        );
+        const { rowCount } = await client.query(UPDATE_CASE, p);
         if (rowCount !== 1) throw new Error(`case ${c.id} does not exist`);
       },
       async record(event: AuditEvent) {
@@ -794,13 +793,7 @@ export class PostgresDeskStore implements DeskStore {
       async updateClaim(c) {
         await client.query(
           "update claims set status = $2, decided_by = $3, decided_name = $4, decided_at = $5 where id = $1",
-          [
-            c.id,
-            c.status,
-            c.decidedBy ?? null,
-            c.decidedName ?? null,
-            c.decidedAt === undefined ? null : at(c.decidedAt),
-          ],
+          [c.id, c.status, c.decidedBy ?? null, c.decidedName ?? null, atOrNull(c.decidedAt)],
         );
       },
       async managersOf(instansi) {
@@ -845,7 +838,7 @@ export class PostgresDeskStore implements DeskStore {
             card.updatedName ?? null,
             at(card.updatedAt),
             at(card.confirmedAt),
-            card.askedAt === undefined ? null : at(card.askedAt),
+            atOrNull(card.askedAt),
           ],
         );
       },
