@@ -758,15 +758,17 @@ export class Desk {
     now: number,
     handover?: { instansi: string[] },
   ): Promise<void> {
+    // Of the handed-over instansi, those the group may no longer receive (asked once each, not per case).
+    const leaving = new Set<string>();
+    for (const instansi of handover?.instansi ?? [])
+      if (!(await this.network.accepts(tx, from, instansi))) leaving.add(instansi);
     for (const current of await tx.openCasesOf(from)) {
       if (why === "") {
         if (current.card === undefined) await this.announce(tx, current, now);
         continue;
       }
-      if (handover !== undefined) {
-        if (current.instansi === undefined || !handover.instansi.includes(current.instansi)) continue;
-        if (await this.network.accepts(tx, from, current.instansi)) continue;
-      }
+      if (handover !== undefined && (current.instansi === undefined || !leaving.has(current.instansi)))
+        continue;
       // What was still on its way to the old group must not arrive there; the user's messages follow the case.
       const queued = await tx.takeQueued(current.id, from);
       const route = await this.network.routeFor(tx, current.instansi, from);
@@ -850,7 +852,7 @@ export class Desk {
         now,
       );
     }
-    if (handover !== undefined) await this.closedLeave(tx, from, why, now, handover.instansi);
+    if (handover !== undefined) await this.closedLeave(tx, from, why, now, leaving);
   }
 
   /**
@@ -858,12 +860,11 @@ export class Desk {
    * edit after "Selesai", a rating): that must not arrive there now; their card there loses the
    * personal data instead. The case itself is not touched.
    */
-  private async closedLeave(tx: DeskTx, from: Address, why: string, now: number, instansi: string[]) {
+  private async closedLeave(tx: DeskTx, from: Address, why: string, now: number, leaving: Set<string>) {
+    if (leaving.size === 0) return;
     for (const id of await tx.queuedCases(from)) {
       const c = await tx.getCase(id, true);
-      if (c === undefined || isOpen(c) || c.instansi === undefined || !instansi.includes(c.instansi))
-        continue;
-      if (await this.network.accepts(tx, from, c.instansi)) continue;
+      if (c === undefined || isOpen(c) || c.instansi === undefined || !leaving.has(c.instansi)) continue;
       await tx.takeQueued(c.id, from);
       if (c.card !== undefined && c.group === from)
         await tx.enqueue(
