@@ -123,10 +123,13 @@ export function evaluateFaq(index: FaqIndex, questions: readonly LabelledQuestio
 
 /** How the bot would treat a question, judged from its top hit (see OffTopicOutcome). */
 export function offTopicOutcome(index: FaqIndex, q: string): OffTopicOutcome {
-  const offTopic = new Set(index.entries.filter((e) => e.offTopic).map((e) => e.id));
-  const [top] = index.search(q, 3);
+  return outcomeOf(index.search(q, 3));
+}
+
+function outcomeOf(hits: ReturnType<FaqIndex["search"]>): OffTopicOutcome {
+  const [top] = hits;
   if (top === undefined || top.score < FAQ_SUGGEST) return "no-answer";
-  if (offTopic.has(top.id)) return "honest-entry";
+  if (top.offTopic) return "honest-entry";
   return top.confidence === "high" ? "answered" : "suggested";
 }
 
@@ -139,10 +142,11 @@ export function evaluateOffTopic(index: FaqIndex, questions: readonly OffTopicQu
   };
   const misses: OffTopicEval["misses"] = [];
   for (const { q, topic } of questions) {
-    const outcome = offTopicOutcome(index, q);
+    const hits = index.search(q, 3);
+    const outcome = outcomeOf(hits);
     counts[outcome]++;
     if (outcome === "answered" || outcome === "suggested") {
-      const got = index.search(q, 3).map((h) => ({ id: h.id, score: h.score }));
+      const got = hits.map((h) => ({ id: h.id, score: h.score }));
       misses.push({ q, ...(topic !== undefined ? { topic } : {}), outcome, got });
     }
   }

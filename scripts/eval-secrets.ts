@@ -88,14 +88,15 @@ export function evaluateSecrets(sentences: LabelledSentence[]): SecretEval {
 }
 
 function main(argv: string[]): void {
-  const result = evaluateSecrets(loadSecretCorpus());
+  const corpus = loadSecretCorpus();
+  const result = evaluateSecrets(corpus);
   if (argv.includes("--json")) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   const pct = (n: number, of: number) => `${((100 * n) / Math.max(of, 1)).toFixed(1)} %`;
   const bySource = (["corpus", "holdout", "faq", "transcript"] as const).map((source) => {
-    const part = evaluateSecrets(loadSecretCorpus().filter((s) => s.source === source));
+    const part = evaluateSecrets(corpus.filter((s) => s.source === source));
     return `  ${source.padEnd(10)} secret ${part.secrets} (missed ${part.falseNegatives.length}), not secret ${part.notSecrets} (flagged ${part.falsePositives.length})`;
   });
   const lines = [
