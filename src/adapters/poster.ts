@@ -5,6 +5,7 @@
  */
 import { Resvg } from "@resvg/resvg-js";
 import QRCode from "qrcode";
+import { escapeMarkup } from "../core/text/text.ts";
 
 export interface PosterOptions {
   /** The start link, e.g. https://t.me/PanduBot?start=i-32_01 */
@@ -15,10 +16,6 @@ export interface PosterOptions {
 
 const WIDTH = 1240;
 const HEIGHT = 1754;
-
-function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** Splits a long name over lines of about `max` characters. */
 function lines(text: string, max: number): string[] {
@@ -50,7 +47,7 @@ export function posterSvg(options: PosterOptions): string {
   const office = lines(options.office, 28)
     .map(
       (l, i) =>
-        `<text x="${WIDTH / 2}" y="${330 + i * 78}" font-size="64" font-weight="bold">${xml(l)}</text>`,
+        `<text x="${WIDTH / 2}" y="${330 + i * 78}" font-size="64" font-weight="bold">${escapeMarkup(l)}</text>`,
     )
     .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">
@@ -62,7 +59,7 @@ ${office}
 <rect x="${x0}" y="${y0}" width="${side}" height="${side}" fill="#ffffff" stroke="#1a1a1a" stroke-width="4"/>
 <path d="${path}" fill="#000000"/>
 <text x="${WIDTH / 2}" y="${y0 + side + 90}" font-size="40">Pindai dengan kamera HP, lalu tekan "Mulai".</text>
-<text x="${WIDTH / 2}" y="${y0 + side + 150}" font-size="32" fill="#444">${xml(options.link)}</text>
+<text x="${WIDTH / 2}" y="${y0 + side + 150}" font-size="32" fill="#444">${escapeMarkup(options.link)}</text>
 <text x="${WIDTH / 2}" y="${HEIGHT - 110}" font-size="30" font-weight="bold">Pandu tidak pernah meminta password, token, atau kode OTP.</text>
 </g>
 </svg>`;

@@ -17,7 +17,7 @@ import {
   weeksBetween,
   wibDay,
 } from "../../core/desk/report.ts";
-import { truncate } from "../../core/text/text.ts";
+import { escapeMarkup, truncate } from "../../core/text/text.ts";
 import {
   Dashboard,
   EXPORT_LIMIT,
@@ -36,14 +36,7 @@ export interface AssetUrls {
   script: string;
 }
 
-export function esc(text: string | number): string {
-  return String(text)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
+const esc = escapeMarkup;
 
 const n = (v: number) => formatNumber(v);
 

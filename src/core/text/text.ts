@@ -38,3 +38,13 @@ export function truncate(text: string, max: number): string {
   if (code >= 0xd800 && code <= 0xdbff) end--; // a high surrogate would be left alone
   return `${text.slice(0, end)}…`;
 }
+
+/** `text` safe inside HTML or XML text and attribute values. Pure. */
+export function escapeMarkup(text: string | number): string {
+  return String(text)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
