@@ -111,21 +111,26 @@ export function createBot(
   const desk = options.desk ?? new Desk(new MemoryDeskStore(), options.world, DEFAULT_DESK_CONFIG);
   const turns = new Turns({ world: options.world, store, desk, faqLog, now, hooks });
 
-  bot.use(async (ctx, next) => {
+  /** Runs an update's work, then reports how long it took (the update hook, a debug line). */
+  const timed = async (update: Update, log: Log, work: () => Promise<void>): Promise<void> => {
+    const started = performance.now();
+    try {
+      await work();
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      hooks.update?.(update, seconds);
+      if (options.logger.isLevelEnabled("debug"))
+        log.debug({ ms: Math.round(seconds * 100_000) / 100 }, "update done");
+    }
+  };
+
+  bot.use((ctx, next) => {
     // The child logger is made on the first line written: most updates log nothing at the configured level.
     ctx.log = new LazyChild(options.logger, () => ({
       update_id: ctx.update.update_id,
       chat_id: ctx.chat?.id,
     }));
-    const started = performance.now();
-    try {
-      await next();
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      hooks.update?.(ctx.update, seconds);
-      if (options.logger.isLevelEnabled("debug"))
-        ctx.log.debug({ ms: Math.round(seconds * 100_000) / 100 }, "update done");
-    }
+    return timed(ctx.update, ctx.log, next);
   });
 
   // Routing by chat type with plain checks: grammY's filters (chatType, on, command) build a
@@ -503,30 +508,26 @@ export function createBot(
     const query = update.callback_query;
     const chatId = (message?.chat ?? query?.message?.chat)!.id;
     const log = new LazyChild(options.logger, () => ({ update_id: update.update_id, chat_id: chatId }));
-    const started = performance.now();
-    try {
-      const event = updateToEvent(update, bot.botInfo.username);
-      if (event === undefined) {
-        if (query !== undefined) await bot.api.answerCallbackQuery(query.id);
-        return;
+    return timed(update, log, async () => {
+      try {
+        const event = updateToEvent(update, bot.botInfo.username);
+        if (event === undefined) {
+          if (query !== undefined) await bot.api.answerCallbackQuery(query.id);
+          return;
+        }
+        await turns.run({
+          chat: tg(chatId),
+          updateId: update.update_id,
+          event,
+          io: new ReplyIO(bot.api, chatId, message?.message_id, query?.id, log),
+          log,
+        });
+      } catch (err) {
+        // As grammY's own handleUpdate: the caller (webhook server, intake) logs it (summarised) and
+        // decides; a webhook answers 500 so that Telegram delivers the update again.
+        throw new BotError(err, { update } as unknown as PanduContext);
       }
-      await turns.run({
-        chat: tg(chatId),
-        updateId: update.update_id,
-        event,
-        io: new ReplyIO(bot.api, chatId, message?.message_id, query?.id, log),
-        log,
-      });
-    } catch (err) {
-      // As grammY's own handleUpdate: the caller (webhook server, intake) logs it (summarised) and
-      // decides; a webhook answers 500 so that Telegram delivers the update again.
-      throw new BotError(err, { update } as unknown as PanduContext);
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      hooks.update?.(update, seconds);
-      if (options.logger.isLevelEnabled("debug"))
-        log.debug({ ms: Math.round(seconds * 100_000) / 100 }, "update done");
-    }
+    });
   };
 
   // Buttons pressed outside a private chat (old messages, forged updates): acknowledge, nothing else.
