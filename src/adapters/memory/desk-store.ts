@@ -473,22 +473,13 @@ export class MemoryDeskStore implements DeskStore {
       },
       async takeQueued(caseId, chat) {
         const taken: OutboxItem[] = [];
-        const queue = store.queues.get(chat) ?? [];
-        for (const id of queue) {
+        for (const id of store.queues.get(chat) ?? []) {
           const stored = store.items.get(id);
           if (stored === undefined) continue;
           const item = JSON.parse(stored.json) as OutboxItem;
-          if (item.caseId !== caseId) continue;
-          taken.push(item);
-          j.delete(store.items, id);
+          if (item.caseId === caseId) taken.push(item);
         }
-        if (taken.length === 0) return taken;
-        const rest = queue.filter((id) => store.items.has(id));
-        if (rest.length > 0) j.set(store.queues, chat, rest);
-        else {
-          j.delete(store.queues, chat);
-          j.delete(store.due, chat);
-        }
+        store.unqueue(j, chat, new Set(taken.map((item) => item.id)));
         return taken;
       },
       async queuedCases(chat) {
@@ -506,23 +497,22 @@ export class MemoryDeskStore implements DeskStore {
           if (c.user !== user) continue;
           const erased: Case = { ...c, fields: {}, comment: undefined, redacted: true, user: ERASED };
           j.set(store.cases, c.id, JSON.stringify(Case.parse(erased)));
-          for (const [id, stored] of store.items) {
-            const item = JSON.parse(stored.json) as OutboxItem;
-            if (item.caseId !== c.id) continue;
-            j.delete(store.items, id);
-            const rest = (store.queues.get(item.to) ?? []).filter((x) => x !== id);
-            if (rest.length > 0) j.set(store.queues, item.to, rest);
-            else {
-              j.delete(store.queues, item.to);
-              j.delete(store.due, item.to);
-            }
-          }
-          for (const [id, letter] of store.deadLetters)
-            if (letter.item.caseId === c.id) j.delete(store.deadLetters, id);
-          const id = ++store.auditSeq;
-          j.set(store.audit, id, { id, at: now, actor: "system", kind: "redacted", caseId: c.id });
+          await this.record({ at: now, actor: "system", kind: "redacted", caseId: c.id });
           redacted.push(erased);
         }
+        // Their queued messages (by chat) and dead letters go.
+        const ids = new Set(redacted.map((c) => c.id));
+        const byChat = new Map<Address, Set<string>>();
+        for (const [id, stored] of store.items) {
+          const item = JSON.parse(stored.json) as OutboxItem;
+          if (item.caseId === undefined || !ids.has(item.caseId)) continue;
+          const chat = byChat.get(item.to) ?? new Set<string>();
+          byChat.set(item.to, chat.add(id));
+        }
+        for (const [chat, queued] of byChat) store.unqueue(j, chat, queued);
+        for (const [id, letter] of store.deadLetters)
+          if (letter.item.caseId !== undefined && ids.has(letter.item.caseId))
+            j.delete(store.deadLetters, id);
         for (const [id, row] of store.audit)
           if (row.actor === user) j.set(store.audit, id, { ...row, actor: ERASED });
         for (const key of rateKeysOf(user)) j.delete(store.windows, key);
@@ -618,6 +608,18 @@ export class MemoryDeskStore implements DeskStore {
     return queued === undefined
       ? PRIORITY.NORMAL
       : ((JSON.parse(queued.json) as OutboxItem).priority ?? PRIORITY.NORMAL);
+  }
+
+  /** Takes the items `ids` out of a chat's queue; an emptied queue is no longer due. */
+  private unqueue(j: Journal, chat: Address, ids: Set<string>): void {
+    if (ids.size === 0) return;
+    for (const id of ids) j.delete(this.items, id);
+    const rest = (this.queues.get(chat) ?? []).filter((id) => !ids.has(id));
+    if (rest.length > 0) j.set(this.queues, chat, rest);
+    else {
+      j.delete(this.queues, chat);
+      j.delete(this.due, chat);
+    }
   }
 
   private dequeue(chat: Address, id: string, tx: DeskTx): void {
