@@ -366,7 +366,7 @@ export interface DeskStore {
    */
   sweep(now: number): Promise<number>;
   history(caseId: string): Promise<AuditRow[]>;
-  /** The audit rows about a group (routes, claims, cards), newest first. */
+  /** The audit rows about a group itself (routes, claims, cards; not its cases' events), newest first. */
   groupHistory(group: Address, limit: number): Promise<AuditRow[]>;
   /** Every office card (the directory shows them to users; refreshed periodically). */
   officeCards(): Promise<OfficeCard[]>;

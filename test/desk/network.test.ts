@@ -98,6 +98,21 @@ describe("claims: nothing is routed until someone who can vouch approves", () =>
     expect(history).toContain("permintaan Kabupaten Bogor disetujui oleh");
   });
 
+  it("/riwayat shows the group's routes, claims and card edits, not its cases' events (which would crowd them out)", async () => {
+    const h = setup();
+    await h.link(BOGOR, KEPALA, "kab bogor");
+    for (let n = 0; n < 12; n++) {
+      await h.openEmailCase(USER + n);
+      await h.flush();
+      await h.groupTap(BOGOR, KEPALA, h.button(BOGOR, "✋ Ambil"));
+      await h.groupTap(BOGOR, KEPALA, h.button(BOGOR, "✅ Selesai"));
+    }
+    await h.groupText(BOGOR, KEPALA, "/riwayat");
+    const history = h.texts(BOGOR).at(-1)!;
+    expect(history).toContain("permintaan Kabupaten Bogor disetujui oleh");
+    expect(history).not.toMatch(/opened|claimed|resolved|dibuka|diambil|diselesaikan/);
+  });
+
   it("a move needs approval and tells both groups; the open cases go with the route, the old cards lose the data", async () => {
     const h = setup();
     await h.link(BOGOR, KEPALA, "kab bogor");

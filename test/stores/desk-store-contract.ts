@@ -421,6 +421,21 @@ export function deskStoreContract(
         expect(await store.history(id)).toEqual([]);
       });
 
+      it("a group's own history holds its route, claim and card rows, not its cases' events", async () => {
+        const id = await store.tx((tx) => tx.nextCaseId());
+        await store.tx(async (tx) => {
+          await tx.insertCase(aCase(id, { group: GROUP }));
+          await tx.record({ at: T0, actor: "tg:9", kind: "linked", group: GROUP, instansi: "32.01" });
+          await tx.record({ at: T0 + 1, actor: "tg:9", kind: "claimed", caseId: id, group: GROUP });
+          await tx.record({ at: T0 + 2, actor: "system", kind: "route-repaired", group: GROUP });
+        });
+        expect((await store.groupHistory(GROUP, 10)).map((r) => r.kind)).toEqual([
+          "route-repaired",
+          "linked",
+        ]);
+        expect((await store.history(id)).map((r) => r.kind)).toEqual(["claimed"]);
+      });
+
       it("allows one open case per user", async () => {
         await store.tx((tx) => tx.insertCase(aCase("1", { user: "tg:77" })));
         await expect(store.tx((tx) => tx.insertCase(aCase("2", { user: "tg:77" })))).rejects.toThrow();

@@ -169,7 +169,7 @@ export class MemoryDeskStore implements DeskStore {
 
   async groupHistory(group: Address, limit: number): Promise<AuditRow[]> {
     return [...this.audit.values()]
-      .filter((r) => r.group === group)
+      .filter((r) => r.group === group && r.caseId === undefined)
       .sort((a, b) => b.id - a.id)
       .slice(0, limit);
   }

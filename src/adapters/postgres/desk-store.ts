@@ -394,7 +394,7 @@ export class PostgresDeskStore implements DeskStore {
 
   async groupHistory(group: Address, limit: number): Promise<AuditRow[]> {
     const { rows } = await this.pool.query<AuditDbRow>(
-      "select * from audit where group_addr = $1 order by id desc limit $2",
+      "select * from audit where group_addr = $1 and case_id is null order by id desc limit $2",
       [group, limit],
     );
     return rows.map(toAudit);
